@@ -1,0 +1,202 @@
+package dev.lagrange.program;
+
+import dev.lagrange.primitive.Primitive;
+
+/**
+ * The linear-time sweeps over a program's nodes, on flat arrays: the forward pass that satisfies
+ * constraints by substitution, the reverse pass that pushes multipliers back through the local
+ * partials, and the tangent (Jacobian-vector) pass. Each works on a node range so that solvers can
+ * run it on the acyclic segments between cyclic blocks.
+ *
+ * <p>These are the hot loops: a switch on the node's primitive, reads from {@code z} at argument
+ * slots, no allocation. Cost per node is O(arity).
+ */
+public final class Sweeps {
+    private static final int INPUT = Primitive.INPUT.ordinal();
+    private static final int CONSTANT = Primitive.CONSTANT.ordinal();
+    private static final int WEIGHTED_SUM = Primitive.WEIGHTED_SUM.ordinal();
+    private static final Primitive[] PRIMITIVES = Primitive.values();
+    private static final int[] ARITY = new int[PRIMITIVES.length];
+
+    static {
+        for (Primitive f : PRIMITIVES) {
+            ARITY[f.ordinal()] = f.arity();
+        }
+    }
+
+    private Sweeps() {
+    }
+
+    /**
+     * The z-step on nodes {@code [from, to)}: {@code z_i = f_i(z_alpha(i))} in order, inputs
+     * {@code z_i = x_k}. Exact on an acyclic range; inside a cyclic block it is one Gauss-Seidel
+     * sweep.
+     *
+     * @param x Not modified.
+     * @param z Modified: the values of nodes in the range.
+     */
+    public static void forward(Program p, double[] x, double[] z, int from, int to) {
+        final byte[] op = p.op;
+        final int[] slot = p.slot;
+        final int[] argStart = p.argStart;
+        final int[] args = p.args;
+        final int[] paramStart = p.paramStart;
+        final double[] params = p.params;
+        for (int i = from; i < to; i++) {
+            int o = op[i];
+            int k = argStart[i];
+            int c = paramStart[i];
+            double v;
+            if (o == WEIGHTED_SUM) {
+                v = params[c];
+                for (int end = argStart[i + 1]; k < end; k++) {
+                    v += params[++c] * z[args[k]];
+                }
+            } else if (o == INPUT) {
+                v = x[(int) params[c]];
+            } else {
+                v = PRIMITIVES[o].value(z[args[k]], z[args[k + 1]], params[c]);
+            }
+            z[slot[i]] = v;
+        }
+    }
+
+    /** The z-step on the whole program (exact when it is acyclic). */
+    public static void forward(Program p, double[] x, double[] z) {
+        forward(p, x, z, 0, p.size());
+    }
+
+    /**
+     * The right-hand side {@code f_i(z_alpha(i))} of node {@code i}'s constraint at any point z, or
+     * {@code x_k} for input k.
+     */
+    public static double constraintValue(Program p, int i, double[] x, double[] z) {
+        int o = p.op[i];
+        int k = p.argStart[i];
+        int c = p.paramStart[i];
+        if (o == WEIGHTED_SUM) {
+            double v = p.params[c];
+            for (int end = p.argStart[i + 1]; k < end; k++) {
+                v += p.params[++c] * z[p.args[k]];
+            }
+            return v;
+        }
+        if (o == INPUT) {
+            return x[(int) p.params[c]];
+        }
+        return PRIMITIVES[o].value(z[p.args[k]], z[p.args[k + 1]], p.params[c]);
+    }
+
+    /**
+     * Pushes multipliers back through the local partials on nodes {@code [from, to)}, last node
+     * first: {@code dst_j += src_i * df_i/dz_j} for every argument j of every node i. With
+     * {@code src == dst} and dst holding the seed, this is back-substitution (reverse-mode
+     * differentiation): on an acyclic range it leaves {@code lambda_j = seed_j + sum_{i in beta(j)}
+     * lambda_i df_i/dz_j}. With separate arrays it computes {@code dst += J^T src} for the local
+     * Jacobian J. A node whose multiplier is zero pushes nothing, even where its partials are not
+     * finite.
+     *
+     * @param z Not modified: the point where partials are taken.
+     * @param src Not modified unless it is {@code dst}.
+     * @param dst Modified.
+     */
+    public static void reverse(Program p, double[] z, double[] src, double[] dst, int from, int to) {
+        final byte[] op = p.op;
+        final int[] slot = p.slot;
+        final int[] argStart = p.argStart;
+        final int[] args = p.args;
+        final int[] paramStart = p.paramStart;
+        final double[] params = p.params;
+        final double[] d = new double[2];
+        for (int i = to - 1; i >= from; i--) {
+            double li = src[slot[i]];
+            if (li == 0) {
+                continue;
+            }
+            int o = op[i];
+            int k = argStart[i];
+            int c = paramStart[i];
+            int arity = ARITY[o];
+            if (arity == 0) {
+                continue;
+            }
+            if (o == WEIGHTED_SUM) {
+                for (int end = argStart[i + 1]; k < end; k++) {
+                    dst[args[k]] += li * params[++c];
+                }
+                continue;
+            }
+            int a = args[k];
+            int b = args[k + 1];
+            PRIMITIVES[o].partials(z[a], z[b], params[c], z[slot[i]], d);
+            dst[a] += li * d[0];
+            if (arity == 2) {
+                dst[b] += li * d[1];
+            }
+        }
+    }
+
+    /**
+     * The tangent sweep on nodes {@code [from, to)}: {@code dz_i = sum_j df_i/dz_j dz_j}, inputs
+     * {@code dz_i = dx_k}; on an acyclic program it leaves {@code dz = (dz/dx) dx}, a
+     * Jacobian-vector product. A zero tangent contributes nothing, even through a partial that is
+     * not finite.
+     *
+     * @param z Not modified.
+     * @param dx Not modified: the input direction.
+     * @param dz Modified.
+     */
+    public static void tangent(Program p, double[] z, double[] dx, double[] dz, int from, int to) {
+        final byte[] op = p.op;
+        final int[] slot = p.slot;
+        final int[] argStart = p.argStart;
+        final int[] args = p.args;
+        final int[] paramStart = p.paramStart;
+        final double[] params = p.params;
+        final double[] d = new double[2];
+        for (int i = from; i < to; i++) {
+            int o = op[i];
+            int k = argStart[i];
+            int c = paramStart[i];
+            double t;
+            if (o == INPUT) {
+                t = dx[(int) params[c]];
+            } else if (o == CONSTANT) {
+                t = 0;
+            } else if (o == WEIGHTED_SUM) {
+                t = 0;
+                for (int end = argStart[i + 1]; k < end; k++) {
+                    t += params[++c] * dz[args[k]];
+                }
+            } else {
+                int a = args[k];
+                int b = args[k + 1];
+                PRIMITIVES[o].partials(z[a], z[b], params[c], z[slot[i]], d);
+                double ta = dz[a];
+                t = ta == 0 ? 0 : d[0] * ta;
+                if (ARITY[o] == 2) {
+                    double tb = dz[b];
+                    t += tb == 0 ? 0 : d[1] * tb;
+                }
+            }
+            dz[slot[i]] = t;
+        }
+    }
+
+    /** The tangent sweep over the whole program. */
+    public static void tangent(Program p, double[] z, double[] dx, double[] dz) {
+        tangent(p, z, dx, dz, 0, p.size());
+    }
+
+    /** The first node in {@code [from, to)} whose value is not finite, or -1. */
+    public static int firstNonFinite(Program p, double[] z, int from, int to) {
+        for (int i = from; i < to; i++) {
+            for (int s = p.slot[i]; s < p.slot[i + 1]; s++) {
+                if (!Double.isFinite(z[s])) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+}
