@@ -41,6 +41,16 @@ public enum Primitive {
         @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = 1; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a; }
     },
+    /**
+     * The constraint of an unknown u defined implicitly by an equation {@code g = 0} of a
+     * {@code solve} block: {@code z_u = a - b} with {@code a = z_u} itself and {@code b = g}, so that
+     * the constraint's residual {@code z_u - f_u} is {@code g}. Always part of a cyclic block.
+     */
+    IMPLICIT("implicit", 2) {
+        @Override public double value(double a, double b, double p) { return a - b; }
+        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = 1; d[1] = -1; }
+        @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.subtract(b); }
+    },
     NEG("neg", 1) {
         @Override public double value(double a, double b, double p) { return -a; }
         @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = -1; }

@@ -32,13 +32,15 @@ public final class Program {
     final double[] inputDefaults;
     final int[] outputs;
     final Condensation blocks;
+    final int[] initNodes;
+    final double[] initValues;
     private final int[] nodeOfBuilderId;
     private final Map<String, Integer> byName;
     private volatile int[][] usersCsr;
 
     private Program(byte[] op, int[] slot, int[] argStart, int[] args, int[] paramStart, double[] params,
             String[] names, int[] inputs, double[] inputDefaults, int[] outputs, Condensation blocks,
-            int[] nodeOfBuilderId) {
+            int[] initNodes, double[] initValues, int[] nodeOfBuilderId) {
         this.op = op;
         this.slot = slot;
         this.argStart = argStart;
@@ -50,6 +52,8 @@ public final class Program {
         this.inputDefaults = inputDefaults;
         this.outputs = outputs;
         this.blocks = blocks;
+        this.initNodes = initNodes;
+        this.initValues = initValues;
         this.nodeOfBuilderId = nodeOfBuilderId;
         this.byName = new HashMap<>();
         for (int i = 0; i < names.length; i++) {
@@ -230,6 +234,20 @@ public final class Program {
         return outputs[0];
     }
 
+    /**
+     * The starting value of node {@code i} for iterative solves of its cyclic block: its
+     * {@code init} value, or 0.
+     */
+    public double initialValue(int i) {
+        int k = Arrays.binarySearch(initNodes, i);
+        return k >= 0 ? initValues[k] : 0;
+    }
+
+    /** The nodes that have an {@code init} value, ascending (a new array). */
+    public int[] initializedNodes() {
+        return initNodes.clone();
+    }
+
     /** The graph's strongly connected components in evaluation order. */
     public Condensation blocks() {
         return blocks;
@@ -255,7 +273,7 @@ public final class Program {
             }
         }
         return new Program(op, slot, argStart, args, paramStart, params, names, inputs, inputDefaults,
-                outputNodes.clone(), blocks, nodeOfBuilderId);
+                outputNodes.clone(), blocks, initNodes, initValues, nodeOfBuilderId);
     }
 
     /** The same program with other input defaults (NaN for none). */
@@ -264,7 +282,7 @@ public final class Program {
             throw new IllegalArgumentException("expected " + inputs.length + " defaults, got " + defaults.length);
         }
         return new Program(op, slot, argStart, args, paramStart, params, names, inputs, defaults.clone(),
-                outputs, blocks, nodeOfBuilderId);
+                outputs, blocks, initNodes, initValues, nodeOfBuilderId);
     }
 
     /** Structural equality: the same nodes, primitives, arguments, parameters, names, inputs and outputs. */
@@ -281,7 +299,8 @@ public final class Program {
                 && Arrays.equals(args, p.args) && Arrays.equals(paramStart, p.paramStart)
                 && Arrays.equals(params, p.params) && Arrays.equals(names, p.names)
                 && Arrays.equals(inputs, p.inputs) && Arrays.equals(inputDefaults, p.inputDefaults)
-                && Arrays.equals(outputs, p.outputs);
+                && Arrays.equals(outputs, p.outputs) && Arrays.equals(initNodes, p.initNodes)
+                && Arrays.equals(initValues, p.initValues);
     }
 
     @Override
@@ -319,6 +338,7 @@ public final class Program {
         private final List<Integer> outputs = new ArrayList<>();
         private final Map<String, Integer> byName = new HashMap<>();
         private final Map<Long, Var> constants = new HashMap<>();
+        private final Map<Integer, Double> init = new HashMap<>();
 
         Builder() {
         }
@@ -469,6 +489,13 @@ public final class Program {
             return weightedSum(0, ones, z);
         }
 
+        /** Sets the starting value of {@code v} for the iterative solve of its cyclic block (default 0). */
+        public Builder init(Var v, double value) {
+            own(v);
+            init.put(v.id, value);
+            return this;
+        }
+
         /** Marks outputs; the first output of the program is its objective. */
         public Builder output(Var... v) {
             for (Var o : v) {
@@ -544,8 +571,18 @@ public final class Program {
                 newOutputs[k] = rank[outputs.get(k)];
             }
             Condensation blocks = new Condensation(n, ordering.cyclicBlocks);
+            int[] initNodes = new int[init.size()];
+            int m = 0;
+            for (int id : init.keySet()) {
+                initNodes[m++] = rank[id];
+            }
+            Arrays.sort(initNodes);
+            double[] initValues = new double[initNodes.length];
+            for (int k = 0; k < initNodes.length; k++) {
+                initValues[k] = init.get(order[initNodes[k]]);
+            }
             return new Program(newOp, newSlot, newArgStart, newArgs, newParamStart, newParams, newNames,
-                    newInputs, defaults, newOutputs, blocks, ordering.identity ? null : rank);
+                    newInputs, defaults, newOutputs, blocks, initNodes, initValues, ordering.identity ? null : rank);
         }
 
         private int paramLength(int id) {
