@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Var;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What the block-coordinate solver says when it cannot solve: statuses and messages that name. */
@@ -120,7 +121,7 @@ class BlockCoordinateSolverTest {
         BlockReport block = r.blocks().get(0);
         assertEquals("substitution", block.method());
         assertEquals("acyclic", block.kind());
-        assertEquals(java.util.List.of("x", "y", "s"), block.variables());
+        assertEquals(List.of("x", "y", "s"), block.variables());
         assertEquals(0.0, block.residual());
     }
 }

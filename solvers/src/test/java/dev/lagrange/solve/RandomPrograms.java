@@ -6,6 +6,7 @@ import dev.lagrange.program.Var;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 /**
  * Seeded random acyclic programs for property tests: mixed primitives whose arguments are mapped
@@ -16,7 +17,7 @@ import java.util.Random;
  */
 final class RandomPrograms {
     /** The primitives drawn: every local function except IMPLICIT, which belongs to solve blocks. */
-    private static final Primitive[] DRAWN = java.util.stream.Stream.of(Primitive.values())
+    private static final Primitive[] DRAWN = Stream.of(Primitive.values())
             .filter(f -> f != Primitive.INPUT && f != Primitive.CONSTANT && f != Primitive.IMPLICIT)
             .toArray(Primitive[]::new);
     private static final double[] EXPONENTS = {0, 1, 2, 3, 4, -1, -2, 0.5, 1.5, -0.5, 2.7};
