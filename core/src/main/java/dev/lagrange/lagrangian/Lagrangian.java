@@ -1,5 +1,6 @@
 package dev.lagrange.lagrangian;
 
+import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Sweeps;
 
@@ -80,21 +81,60 @@ public final class Lagrangian {
     public Gradient gradient(double[] x, double[] z, double[] lambda) {
         check(x, z, lambda);
         int n = program.size();
+        double[] dlambda = new double[z.length];
+        boolean feasible = true;
+        for (int i = 0; i < n; i++) {
+            int s = program.slot(i);
+            dlambda[s] = -(z[s] - Sweeps.constraintValue(program, i, x, z));
+            feasible &= dlambda[s] == 0;
+        }
         double[] dz = seed.clone();
         for (int s = 0; s < dz.length; s++) {
             dz[s] -= lambda[s];
         }
-        Sweeps.reverse(program, z, lambda, dz, 0, n);
-        double[] dlambda = new double[z.length];
-        for (int i = 0; i < n; i++) {
-            int s = program.slot(i);
-            dlambda[s] = -(z[s] - Sweeps.constraintValue(program, i, x, z));
+        if (feasible) {
+            // The sweep takes partials such as exp' = exp from the node's own value z_i, which is
+            // f_i(z_alpha(i)) only where the constraint holds.
+            Sweeps.reverse(program, z, lambda, dz, 0, n);
+        } else {
+            addLocalTranspose(z, lambda, dz);
         }
         double[] dx = new double[x.length];
         for (int k = 0; k < dx.length; k++) {
             dx[k] = lambda[program.slot(program.input(k))];
         }
         return new Gradient(dx, dz, dlambda);
+    }
+
+    /**
+     * {@code dz += J^T lambda} for the local Jacobian {@code J = df/dz} at an infeasible point, with
+     * every partial taken at {@code f_i(z_alpha(i))} rather than at z_i.
+     */
+    private void addLocalTranspose(double[] z, double[] lambda, double[] dz) {
+        double[] d = new double[2];
+        for (int i = 0; i < program.size(); i++) {
+            double li = lambda[program.slot(i)];
+            Primitive f = program.primitive(i);
+            if (li == 0 || f.arity() == 0) {
+                continue;
+            }
+            int[] a = program.arguments(i);
+            double[] p = program.parameters(i);
+            if (f == Primitive.WEIGHTED_SUM) {
+                for (int k = 0; k < a.length; k++) {
+                    dz[program.slot(a[k])] += li * p[k + 1];
+                }
+                continue;
+            }
+            double za = z[program.slot(a[0])];
+            double zb = a.length > 1 ? z[program.slot(a[1])] : 0;
+            double param = p.length > 0 ? p[0] : 0;
+            f.partials(za, zb, param, f.value(za, zb, param), d);
+            dz[program.slot(a[0])] += li * d[0];
+            if (a.length > 1) {
+                dz[program.slot(a[1])] += li * d[1];
+            }
+        }
     }
 
     /** The residual norms at (x, z, lambda): how far the point is from satisfying grad L = 0. */

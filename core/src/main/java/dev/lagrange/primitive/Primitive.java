@@ -136,7 +136,12 @@ public enum Primitive {
         }
         @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = z * (1 - z); }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) {
-            return a.negate().exp().add(1).reciprocal();
+            // The same two branches as the value, so that exp never overflows to 0 * infinity.
+            if (a.getValue() >= 0) {
+                return a.negate().exp().add(1).reciprocal();
+            }
+            DerivativeStructure e = a.exp();
+            return e.divide(e.add(1));
         }
     },
     SQRT("sqrt", 1, Domain.POSITIVE) {
@@ -147,7 +152,10 @@ public enum Primitive {
     ABS("abs", 1, Domain.NONZERO) {
         @Override public double value(double a, double b, double p) { return Math.abs(a); }
         @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = a > 0 ? 1 : a < 0 ? -1 : 0; }
-        @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.abs(); }
+        @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) {
+            // DerivativeStructure.abs() gives +-1 at +-0; the convention here is abs'(0) = 0.
+            return a.getValue() == 0 ? a.multiply(0) : a.abs();
+        }
     },
     RELU("relu", 1, Domain.NONZERO) {
         @Override public double value(double a, double b, double p) { return a > 0 ? a : 0; }
@@ -185,7 +193,7 @@ public enum Primitive {
         }
         @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = SIGMOID.value(a, 0, 0); }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) {
-            return a.exp().log1p();
+            return a.getValue() > 0 ? a.add(a.negate().exp().log1p()) : a.exp().log1p();
         }
     },
     /**
