@@ -189,8 +189,9 @@ public final class Sweeps {
     }
 
     /**
-     * The local partials of node {@code i}'s constraint at z: for its k-th argument, the slot it
-     * reads and {@code df_i/dz} there. An argument that appears twice is listed twice. O(arity).
+     * The local partials of node {@code i}'s constraint at any z, feasible or not: for its k-th
+     * argument, the slot it reads and {@code df_i/dz} there. An argument that appears twice is listed
+     * twice. O(arity).
      *
      * @param z Not modified.
      * @param argSlots Modified: entries {@code [0, arity(i))}; needs at least that many.
@@ -210,8 +211,11 @@ public final class Sweeps {
         } else if (count > 0) {
             int a = p.args[k];
             int b = p.args[k + 1];
-            // a unary primitive writes only dfdz[0], so a one-entry array suffices for it
-            PRIMITIVES[o].partials(z[a], z[b], p.params[c], z[p.slot[i]], dfdz);
+            // The partials may use the value f_i (exp' = exp); it is recomputed because z_i need not
+            // equal f_i away from a solution (a Newton iterate). A unary primitive writes only
+            // dfdz[0], so a one-entry array suffices for it.
+            Primitive f = PRIMITIVES[o];
+            f.partials(z[a], z[b], p.params[c], f.value(z[a], z[b], p.params[c]), dfdz);
             argSlots[0] = a;
             if (count == 2) {
                 argSlots[1] = b;
