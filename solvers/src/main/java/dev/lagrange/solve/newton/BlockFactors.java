@@ -1,7 +1,5 @@
 package dev.lagrange.solve.newton;
 
-import org.ejml.data.DMatrixRMaj;
-
 /**
  * The factored Jacobian of a solved cyclic block at its solution, kept for the multiplier step. By
  * the implicit function theorem the block's multipliers solve
@@ -9,18 +7,16 @@ import org.ejml.data.DMatrixRMaj;
  *   J_B^T lambda_B = rhs,   rhs_j = seed_j + sum_{i after B} lambda_i df_i/dz_j,
  * </pre>
  * with the same factors Newton's last step used; they then flow on to the block's arguments outside
- * it, {@code lambda_k += sum_{i in B} lambda_i df_i/dz_k}. O(m^2) for a block of m unknowns plus
+ * it, {@code lambda_k += sum_{i in B} lambda_i df_i/dz_k}. O(m^2) for a dense block of m unknowns, O(nnz(L) + nnz(U)) for a sparse one, plus
  * O(its arguments).
  */
 public final class BlockFactors {
     private final BlockSystem system;
-    private final DMatrixRMaj jacobian;
-    private final DenseLu lu;
+    private final Linearization jacobian;
 
-    BlockFactors(BlockSystem system, DMatrixRMaj jacobian, DenseLu lu) {
-        this.system = system;
+    BlockFactors(Linearization jacobian) {
+        this.system = jacobian.block;
         this.jacobian = jacobian;
-        this.lu = lu;
     }
 
     /**
@@ -37,18 +33,14 @@ public final class BlockFactors {
         double[] rhs = new double[m];
         System.arraycopy(lambda, system.s0, rhs, 0, m);
         double[] l = rhs.clone();
-        lu.solveTransposed(l, new double[m]);
+        double[] check = new double[m];
+        jacobian.factors.solveTransposed(l, check);
+        jacobian.multiplyTransposed(l, check);
         double worst = 0;
-        double[] j = jacobian.data;
         for (int c = 0; c < m; c++) {
-            double s = -rhs[c];
-            for (int r = 0; r < m; r++) {
-                s += j[r * m + c] * l[r];
-            }
-            worst = Math.max(worst, Math.abs(s));
-            if (Double.isNaN(s)) {
-                worst = Double.NaN;
-                break;
+            double s = Math.abs(check[c] - rhs[c]);
+            if (!(s <= worst)) {
+                worst = s;
             }
         }
         System.arraycopy(l, 0, lambda, system.s0, m);

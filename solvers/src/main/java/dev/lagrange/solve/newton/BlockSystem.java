@@ -3,7 +3,6 @@ package dev.lagrange.solve.newton;
 import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Sweeps;
-import org.ejml.data.DMatrixRMaj;
 
 /**
  * One cyclic block B = nodes {@code [from, to)} as a square system in its own unknowns, the earlier
@@ -65,26 +64,28 @@ final class BlockSystem {
         return sq;
     }
 
+    /** Receives the entries of a Jacobian; an entry may arrive in several parts, to be summed. */
+    interface EntrySink {
+        void add(int row, int col, double value);
+    }
+
     /**
-     * The block Jacobian at z.
+     * The block Jacobian at z, entry by entry.
      *
      * @param z Not modified.
-     * @param jac Modified: m x m, overwritten.
      * @return the first node with a partial derivative that is not finite, or -1
      */
-    int jacobian(double[] z, DMatrixRMaj jac) {
-        jac.zero();
-        double[] data = jac.data;
+    int jacobian(double[] z, EntrySink sink) {
         for (int i = from; i < to; i++) {
-            int row = (program.slot(i) - s0) * m;
-            data[row + program.slot(i) - s0] += 1;
+            int row = program.slot(i) - s0;
+            sink.add(row, row, 1);
             int count = Sweeps.localPartials(program, i, z, argSlots, dfdz);
             for (int k = 0; k < count; k++) {
                 if (!Double.isFinite(dfdz[k])) {
                     return i;
                 }
                 if (inBlock(argSlots[k])) {
-                    data[row + argSlots[k] - s0] -= dfdz[k];
+                    sink.add(row, argSlots[k] - s0, -dfdz[k]);
                 }
             }
         }

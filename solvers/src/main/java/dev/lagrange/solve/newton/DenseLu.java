@@ -10,11 +10,9 @@ import org.ejml.dense.row.decomposition.lu.LUDecompositionAlt_DDRM;
  *   A x = b:    L U x = P b
  *   A^T x = b:  U^T w = b,  L^T v = w,  x = P^T v
  * </pre>
- * and Hager's estimate of the 1-norm condition number {@code ||A||_1 ||A^{-1}||_1} (W. Hager,
- * "Condition estimates", SIAM J. Sci. Stat. Comput. 1984, with N. Higham's extra test vector, ACM
- * TOMS 1988). O(n^3) to factor, O(n^2) per solve and per estimate step.
+ * O(n^3) to factor, O(n^2) per solve.
  */
-final class DenseLu {
+final class DenseLu implements Factorization {
     private final int n;
     private final double[] lu;
     private final int[] pivot;
@@ -49,12 +47,14 @@ final class DenseLu {
         norm1 = worst;
     }
 
-    int size() {
+    @Override
+    public int size() {
         return n;
     }
 
     /** Whether U has an exactly zero pivot, so that solves divide by zero. */
-    boolean hasZeroPivot() {
+    @Override
+    public boolean isSingular() {
         return zeroPivot;
     }
 
@@ -64,7 +64,8 @@ final class DenseLu {
      * @param b Modified: b on entry, x on exit.
      * @param work Modified: scratch of n entries.
      */
-    void solve(double[] b, double[] work) {
+    @Override
+    public void solve(double[] b, double[] work) {
         for (int i = 0; i < n; i++) {
             work[i] = b[pivot[i]];
         }
@@ -93,7 +94,8 @@ final class DenseLu {
      * @param b Modified: b on entry, x on exit.
      * @param work Modified: scratch of n entries.
      */
-    void solveTransposed(double[] b, double[] work) {
+    @Override
+    public void solveTransposed(double[] b, double[] work) {
         System.arraycopy(b, 0, work, 0, n);
         // U^T is lower triangular: column i of U, read down, is row i of U^T.
         for (int i = 0; i < n; i++) {
@@ -115,72 +117,8 @@ final class DenseLu {
         }
     }
 
-    /** {@code ||A||_1}, the largest column sum. */
-    double norm1() {
+    @Override
+    public double norm1() {
         return norm1;
-    }
-
-    /**
-     * An estimate of {@code kappa_1(A) = ||A||_1 ||A^{-1}||_1}, a lower bound that is rarely more than
-     * a small factor below it; infinite when a pivot is zero or a solve overflows.
-     */
-    double conditionEstimate() {
-        if (zeroPivot) {
-            return Double.POSITIVE_INFINITY;
-        }
-        if (n == 0) {
-            return 1;
-        }
-        double[] v = new double[n];
-        double[] sign = new double[n];
-        double[] work = new double[n];
-        java.util.Arrays.fill(v, 1.0 / n);
-        double estimate = 0;
-        int last = -1;
-        for (int iteration = 0; iteration < 5; iteration++) {
-            solve(v, work);
-            double e = sum(v);
-            if (!Double.isFinite(e)) {
-                return Double.POSITIVE_INFINITY;
-            }
-            if (iteration > 0 && e <= estimate) {
-                break;
-            }
-            estimate = e;
-            for (int i = 0; i < n; i++) {
-                sign[i] = v[i] >= 0 ? 1 : -1;
-            }
-            solveTransposed(sign, work);
-            int j = 0;
-            for (int i = 1; i < n; i++) {
-                if (Math.abs(sign[i]) > Math.abs(sign[j])) {
-                    j = i;
-                }
-            }
-            if (j == last) {
-                break;
-            }
-            last = j;
-            java.util.Arrays.fill(v, 0);
-            v[j] = 1;
-        }
-        // Higham's alternating vector catches matrices that fool the power-method steps above.
-        for (int i = 0; i < n; i++) {
-            v[i] = (i % 2 == 0 ? 1 : -1) * (1 + (n == 1 ? 0 : (double) i / (n - 1)));
-        }
-        solve(v, work);
-        double alternative = 2 * sum(v) / (3 * n);
-        if (!Double.isFinite(alternative)) {
-            return Double.POSITIVE_INFINITY;
-        }
-        return norm1 * Math.max(estimate, alternative);
-    }
-
-    private static double sum(double[] v) {
-        double s = 0;
-        for (double e : v) {
-            s += Math.abs(e);
-        }
-        return s;
     }
 }

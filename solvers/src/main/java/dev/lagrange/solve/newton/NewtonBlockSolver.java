@@ -20,7 +20,8 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  * <pre>
  *   J(z_k) dz = -g(z_k),   z_{k+1} = z_k + t dz,
  * </pre>
- * with the analytic block Jacobian from the primitives' partials, dense LU factors (EJML), and a
+ * with the analytic block Jacobian from the primitives' partials, LU factors (EJML: dense up to
+ * {@link NewtonOptions#denseLimit()} unknowns, sparse with a reverse Cuthill-McKee order above), and a
  * backtracking line search on {@code phi = ||g||_2^2 / 2} (Armijo; Nocedal and Wright, Numerical
  * Optimization, section 11.5) that falls back to a steepest-descent step {@code -J^T g} when no
  * Newton step length decreases phi. The pattern's structural rank is checked before the first
@@ -29,7 +30,7 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  *
  * <p>Converges when {@code ||g||_inf <= tolerance}; up to {@link NewtonOptions#polishSteps()} more
  * steps then take the residual to rounding level. Each iteration costs one Jacobian (O(block
- * arguments)), one LU (O(m^3)) and a few residuals. Failures are outcomes: SINGULAR (structurally,
+ * arguments)), one LU (O(m^3) dense) and a few residuals. Failures are outcomes: SINGULAR (structurally,
  * naming the unknowns no matching reaches, or numerically, naming the unknowns in the Jacobian's
  * numerical null space), NOT_CONVERGED (iterations and residuals), NON_FINITE (the first node whose
  * residual or partial is not finite).
@@ -87,7 +88,7 @@ public final class NewtonBlockSolver {
         double[] dz = new double[m];
         double[] work = new double[m];
         double[] start = new double[m];
-        DMatrixRMaj jac = new DMatrixRMaj(m, m);
+        Linearization jac = Linearization.of(block, newton.denseLimit());
         int polished = 0;
         for (int k = 0; ; k++) {
             double phi = block.residual(x, z, g);
@@ -100,33 +101,35 @@ public final class NewtonBlockSolver {
                         variables, k, norm, Double.NaN, history);
             }
             history.add(norm);
-            int badPartial = block.jacobian(z, jac);
+            int badPartial = jac.factor(z);
             if (badPartial >= 0) {
                 return failure(SolveStatus.NON_FINITE, name + ", iteration " + k + ": a partial derivative of "
                         + describe(program, badPartial, x, z) + " is not finite", variables, k, norm, Double.NaN,
                         history);
             }
-            DenseLu lu = new DenseLu(jac);
+            Factorization lu = jac.factors;
             double condition = lu.conditionEstimate();
             if (!(condition <= newton.maxCondition())) {
-                List<String> undetermined = nullSpace(block, jac, newton.maxCondition());
+                List<String> undetermined = nullSpace(block, jac.dense(), newton.maxCondition());
                 return failure(SolveStatus.SINGULAR, "the Jacobian of " + name + " is singular at iteration " + k
                         + (k == 0 ? " (the start values)" : "") + ": condition estimate "
                         + String.format("%.3g", condition) + " > " + String.format("%.3g", newton.maxCondition())
                         + "; the equations do not determine " + String.join(", ", undetermined)
-                        + " (max-norm residual " + norm + ")", variables, k, norm, condition, history);
+                        + " (max-norm residual " + norm + ")", variables, k, norm, condition, history,
+                        jac.method());
             }
             if (norm <= options.tolerance()) {
                 double floor = 16 * EPS * Math.max(1, maxAbsSlice(z, block.s0, m));
                 if (norm <= floor || polished >= newton.polishSteps()) {
-                    return converged(variables, k, norm, condition, history, block, jac, lu);
+                    return converged(variables, k, norm, condition, history, jac);
                 }
                 polished++;
             }
             if (k == options.maxIterations()) {
                 return failure(SolveStatus.NOT_CONVERGED, name + ": no convergence in " + k
                         + " Newton iterations; max-norm residual " + norm + " > tolerance " + options.tolerance()
-                        + " (last residuals " + tail(history) + ")", variables, k, norm, condition, history);
+                        + " (last residuals " + tail(history) + ")", variables, k, norm, condition, history,
+                        jac.method());
             }
             for (int r = 0; r < m; r++) {
                 dz[r] = -g[r];
@@ -140,28 +143,21 @@ public final class NewtonBlockSolver {
                 // below tolerance and no step improves: this is rounding level for this block
                 System.arraycopy(start, 0, z, block.s0, m);
                 block.residual(x, z, g);
-                return converged(variables, k, norm, condition, history, block, jac, lu);
+                return converged(variables, k, norm, condition, history, jac);
             }
             // Steepest descent on phi: direction -J^T g, first trial at the Cauchy point of the
             // Gauss-Newton model, t = ||J^T g||^2 / ||J J^T g||^2.
             double[] descent = new double[m];
-            double[] jacData = jac.data;
+            jac.multiplyTransposed(g, descent);
             for (int c = 0; c < m; c++) {
-                double s = 0;
-                for (int r = 0; r < m; r++) {
-                    s -= jacData[r * m + c] * g[r];
-                }
-                descent[c] = s;
+                descent[c] = -descent[c];
             }
+            jac.multiply(descent, work);
             double slope = 0;
             double curvature = 0;
             for (int r = 0; r < m; r++) {
-                double s = 0;
-                for (int c = 0; c < m; c++) {
-                    s += jacData[r * m + c] * descent[c];
-                }
                 slope += descent[r] * descent[r];
-                curvature += s * s;
+                curvature += work[r] * work[r];
             }
             if (slope > 0 && curvature > 0) {
                 double t = slope / curvature;
@@ -176,7 +172,7 @@ public final class NewtonBlockSolver {
             return failure(SolveStatus.NOT_CONVERGED, name + ": stalled at iteration " + k + " with max-norm residual "
                     + norm + ": no Newton or steepest-descent step reduces ||g||, a local minimum of ||g|| that is "
                     + "not a root (the equations may have no real solution near the start values)",
-                    variables, k, norm, condition, history);
+                    variables, k, norm, condition, history, jac.method());
         }
     }
 
@@ -204,17 +200,22 @@ public final class NewtonBlockSolver {
     }
 
     private Outcome converged(List<String> variables, int k, double norm, double condition, List<Double> history,
-            BlockSystem block, DMatrixRMaj jac, DenseLu lu) {
-        BlockReport report = new BlockReport(variables, true, "newton-dense-lu", k, norm, condition,
+            Linearization jac) {
+        BlockReport report = new BlockReport(variables, true, jac.method(), k, norm, condition,
                 options.recordHistory() ? history : List.of());
         return new Outcome(SolveStatus.CONVERGED, "converged in " + k + " Newton iterations", report,
-                new BlockFactors(block, jac, lu));
+                new BlockFactors(jac));
     }
 
     private Outcome failure(SolveStatus status, String message, List<String> variables, int k, double norm,
             double condition, List<Double> history) {
+        return failure(status, message, variables, k, norm, condition, history, "newton");
+    }
+
+    private static Outcome failure(SolveStatus status, String message, List<String> variables, int k, double norm,
+            double condition, List<Double> history, String method) {
         // a failure always carries its history: it is the evidence
-        BlockReport report = new BlockReport(variables, true, "newton-dense-lu", k, norm, condition, history);
+        BlockReport report = new BlockReport(variables, true, method, k, norm, condition, history);
         return new Outcome(status, message, report, null);
     }
 
@@ -225,6 +226,9 @@ public final class NewtonBlockSolver {
      */
     private static List<String> nullSpace(BlockSystem block, DMatrixRMaj jac, double maxCondition) {
         int m = block.m;
+        if (jac == null) {
+            return labels(block, range(m));
+        }
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m, m, false, true, false);
         if (!svd.decompose(jac.copy())) {
             return labels(block, range(m));

@@ -14,8 +14,10 @@ package dev.lagrange.solve.newton;
  *     singular, at least 1
  * @param polishSteps extra Newton steps taken once the residual is below tolerance, while it is above
  *     rounding level and still falls, so that values and multipliers come out at rounding level
+ * @param denseLimit the largest block (in unknowns) factored by dense LU; larger ones use sparse LU
+ *     with a reverse Cuthill-McKee ordering
  */
-public record NewtonOptions(double armijo, double minStep, double maxCondition, int polishSteps) {
+public record NewtonOptions(double armijo, double minStep, double maxCondition, int polishSteps, int denseLimit) {
     public NewtonOptions {
         if (!(armijo > 0 && armijo < 0.5)) {
             throw new IllegalArgumentException("armijo must be in (0, 1/2): " + armijo);
@@ -29,26 +31,33 @@ public record NewtonOptions(double armijo, double minStep, double maxCondition, 
         if (polishSteps < 0) {
             throw new IllegalArgumentException("polishSteps must be >= 0: " + polishSteps);
         }
+        if (denseLimit < 0) {
+            throw new IllegalArgumentException("denseLimit must be >= 0: " + denseLimit);
+        }
     }
 
-    /** c = 1e-4, steps down to 1e-10, condition limit 1e15, 2 polishing steps. */
+    /** c = 1e-4, steps down to 1e-10, condition limit 1e15, 2 polishing steps, dense LU up to 600 unknowns. */
     public static NewtonOptions defaults() {
-        return new NewtonOptions(1e-4, 1e-10, 1e15, 2);
+        return new NewtonOptions(1e-4, 1e-10, 1e15, 2, 600);
     }
 
     public NewtonOptions withArmijo(double c) {
-        return new NewtonOptions(c, minStep, maxCondition, polishSteps);
+        return new NewtonOptions(c, minStep, maxCondition, polishSteps, denseLimit);
     }
 
     public NewtonOptions withMinStep(double t) {
-        return new NewtonOptions(armijo, t, maxCondition, polishSteps);
+        return new NewtonOptions(armijo, t, maxCondition, polishSteps, denseLimit);
     }
 
     public NewtonOptions withMaxCondition(double kappa) {
-        return new NewtonOptions(armijo, minStep, kappa, polishSteps);
+        return new NewtonOptions(armijo, minStep, kappa, polishSteps, denseLimit);
+    }
+
+    public NewtonOptions withDenseLimit(int unknowns) {
+        return new NewtonOptions(armijo, minStep, maxCondition, polishSteps, unknowns);
     }
 
     public NewtonOptions withPolishSteps(int steps) {
-        return new NewtonOptions(armijo, minStep, maxCondition, steps);
+        return new NewtonOptions(armijo, minStep, maxCondition, steps, denseLimit);
     }
 }

@@ -76,6 +76,11 @@ class FailureTest {
         assertTrue(r.message().startsWith("the Jacobian of block {x0, x1} is singular at iteration 0 (the start values):"
                 + " condition estimate "), r.message());
         assertTrue(r.message().contains("the equations do not determine x0, x1 (max-norm residual 2.0)"), r.message());
+        SolveResult sparse = new BlockCoordinateSolver(SolveOptions.defaults(), NewtonOptions.defaults().withDenseLimit(0))
+                .solve(p, y);
+        assertEquals(SolveStatus.SINGULAR, sparse.status(), sparse.message());
+        assertTrue(sparse.message().contains("the equations do not determine x0, x1 (max-norm residual 2.0)"),
+                sparse.message());
     }
 
     /** [x0^2 + y0, x1^2 + y1] at y = (1, 1) has no real root: a failure, never a value. */

@@ -173,4 +173,31 @@ class RandomProgramTest {
                 .check(x, r.gradient());
         assertTrue(report.passed(1e-8), report.worst() + " (seed " + seed + ")");
     }
+
+    @ParameterizedTest
+    @ValueSource(longs = {31, 32, 33, 34})
+    void sparseLuAgreesWithDenseLu(long seed) {
+        Random random = new Random(seed);
+        int d = 1 + random.nextInt(3);
+        Program p = cyclic(random, d, 3 + random.nextInt(20));
+        double[] x = new double[d];
+        for (int k = 0; k < d; k++) {
+            x[k] = random.nextGaussian();
+        }
+        SolveResult dense = new BlockCoordinateSolver().solve(p, x).orThrow();
+        SolveResult sparse = new BlockCoordinateSolver(SolveOptions.defaults(), NewtonOptions.defaults().withDenseLimit(0))
+                .solve(p, x).orThrow();
+        assertEquals("newton-sparse-lu-rcm", sparse.blocks().get(1).method());
+        assertEquals("newton-dense-lu", dense.blocks().get(1).method());
+        for (int i = 0; i < p.size(); i++) {
+            int s = p.slot(i);
+            assertEquals(dense.z()[s], sparse.z()[s], 1e-13, "z of " + p.label(i) + " (seed " + seed + ")");
+            assertEquals(dense.lambda()[s], sparse.lambda()[s], 1e-12 * Math.max(1, Math.abs(dense.lambda()[s])),
+                    "lambda of " + p.label(i) + " (seed " + seed + ")");
+        }
+        assertTrue(sparse.residuals().max() <= 1e-14, "Lagrangian residuals " + sparse.residuals() + " (seed " + seed + ")");
+        assertTrue(sparse.blocks().get(1).multiplierResidual() <= 1e-14, "seed " + seed);
+        double ratio = sparse.blocks().get(1).conditionEstimate() / dense.blocks().get(1).conditionEstimate();
+        assertTrue(ratio > 0.3 && ratio < 3, "condition estimates differ by " + ratio + " (seed " + seed + ")");
+    }
 }
