@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lagrange.check.GradientCheck;
 import dev.lagrange.program.Program;
 import dev.lagrange.solve.BlockCoordinateSolver;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -80,15 +77,7 @@ class AutomatonPathSumsTest {
 
     @Test
     void mainRuns() {
-        PrintStream out = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            AutomatonPathSums.main(new String[0]);
-        } finally {
-            System.setOut(out);
-        }
-        String text = buffer.toString(StandardCharsets.UTF_8);
+        String text = StandardOutput.of(() -> AutomatonPathSums.main(new String[0]));
         assertTrue(text.contains("Z = alpha^T (I - W)^{-1} omega = "), text);
     }
 }

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lagrange.check.GradientCheck;
 import dev.lagrange.program.Program;
 import dev.lagrange.solve.BlockCoordinateSolver;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -97,15 +94,7 @@ class MdpPolicyEvaluationTest {
 
     @Test
     void mainRuns() {
-        PrintStream out = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            MdpPolicyEvaluation.main(new String[0]);
-        } finally {
-            System.setOut(out);
-        }
-        String text = buffer.toString(StandardCharsets.UTF_8);
+        String text = StandardOutput.of(() -> MdpPolicyEvaluation.main(new String[0]));
         assertTrue(text.contains("V          = (4.193548387097, 2.903225806452)"), text);
     }
 }

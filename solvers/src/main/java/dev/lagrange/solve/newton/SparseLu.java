@@ -82,39 +82,12 @@ final class SparseLu implements Factorization {
         for (int k = 0; k < n; k++) {
             work[pinv[k]] = b[order == null ? k : order[k]];
         }
-        // L y = work, L lower triangular by columns
+        // L y = work, then U x = y, both triangular by columns
         for (int j = 0; j < n; j++) {
-            double diag = 0;
-            for (int k = lower.col_idx[j]; k < lower.col_idx[j + 1]; k++) {
-                if (lower.nz_rows[k] == j) {
-                    diag = lower.nz_values[k];
-                }
-            }
-            double y = work[j] / diag;
-            work[j] = y;
-            for (int k = lower.col_idx[j]; k < lower.col_idx[j + 1]; k++) {
-                int r = lower.nz_rows[k];
-                if (r != j) {
-                    work[r] -= lower.nz_values[k] * y;
-                }
-            }
+            scatter(lower, work, j);
         }
-        // U x = y, U upper triangular by columns
         for (int j = n - 1; j >= 0; j--) {
-            double diag = 0;
-            for (int k = upper.col_idx[j]; k < upper.col_idx[j + 1]; k++) {
-                if (upper.nz_rows[k] == j) {
-                    diag = upper.nz_values[k];
-                }
-            }
-            double y = work[j] / diag;
-            work[j] = y;
-            for (int k = upper.col_idx[j]; k < upper.col_idx[j + 1]; k++) {
-                int r = upper.nz_rows[k];
-                if (r != j) {
-                    work[r] -= upper.nz_values[k] * y;
-                }
-            }
+            scatter(upper, work, j);
         }
         for (int k = 0; k < n; k++) {
             b[order == null ? k : order[k]] = work[k];
@@ -132,36 +105,48 @@ final class SparseLu implements Factorization {
         for (int k = 0; k < n; k++) {
             work[k] = b[order == null ? k : order[k]];
         }
-        // U^T w = work: row j of U^T is column j of U, whose entries lie at rows <= j
+        // U^T w = work, then L^T v = w: row j of a transpose is column j
         for (int j = 0; j < n; j++) {
-            double s = work[j];
-            double diag = 0;
-            for (int k = upper.col_idx[j]; k < upper.col_idx[j + 1]; k++) {
-                int r = upper.nz_rows[k];
-                if (r == j) {
-                    diag = upper.nz_values[k];
-                } else {
-                    s -= upper.nz_values[k] * work[r];
-                }
-            }
-            work[j] = s / diag;
+            gather(upper, work, j);
         }
-        // L^T v = w: column j of L holds rows >= j
         for (int j = n - 1; j >= 0; j--) {
-            double s = work[j];
-            double diag = 0;
-            for (int k = lower.col_idx[j]; k < lower.col_idx[j + 1]; k++) {
-                int r = lower.nz_rows[k];
-                if (r == j) {
-                    diag = lower.nz_values[k];
-                } else {
-                    s -= lower.nz_values[k] * work[r];
-                }
-            }
-            work[j] = s / diag;
+            gather(lower, work, j);
         }
         for (int k = 0; k < n; k++) {
             b[order == null ? k : order[k]] = work[pinv[k]];
         }
+    }
+
+    /** Column j's step of a solve with triangular t by columns: {@code w_j /= t_jj; w_r -= t_rj w_j}. */
+    private static void scatter(DMatrixSparseCSC t, double[] w, int j) {
+        double y = w[j] / diagonal(t, j);
+        w[j] = y;
+        for (int k = t.col_idx[j]; k < t.col_idx[j + 1]; k++) {
+            int r = t.nz_rows[k];
+            if (r != j) {
+                w[r] -= t.nz_values[k] * y;
+            }
+        }
+    }
+
+    /** Row j's step of a solve with {@code t^T}: {@code w_j = (w_j - sum_{r != j} t_rj w_r) / t_jj}. */
+    private static void gather(DMatrixSparseCSC t, double[] w, int j) {
+        double s = w[j];
+        for (int k = t.col_idx[j]; k < t.col_idx[j + 1]; k++) {
+            int r = t.nz_rows[k];
+            if (r != j) {
+                s -= t.nz_values[k] * w[r];
+            }
+        }
+        w[j] = s / diagonal(t, j);
+    }
+
+    private static double diagonal(DMatrixSparseCSC t, int j) {
+        for (int k = t.col_idx[j]; k < t.col_idx[j + 1]; k++) {
+            if (t.nz_rows[k] == j) {
+                return t.nz_values[k];
+            }
+        }
+        return 0;
     }
 }

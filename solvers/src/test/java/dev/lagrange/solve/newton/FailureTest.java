@@ -134,14 +134,21 @@ class FailureTest {
         assertEquals(3, r.blocks().get(r.blocks().size() - 1).history().size(), "residuals of iterates 0, 1, 2");
     }
 
-    /** z = log(z) + 3 started at z = 0, outside log's domain. */
+    /** z = log(z) + c, started at z = init or, without one, at 0 (outside log's domain). */
+    private static Program logCycle(double... init) {
+        var b = Program.builder();
+        Var c = b.input("c", 3);
+        Var z = b.declare("z");
+        b.define(z, b.add(b.log(z), c));
+        if (init.length > 0) {
+            b.init(z, init[0]);
+        }
+        return b.output(z).build();
+    }
+
     @Test
     void nonFiniteStart() {
-        var b = Program.builder();
-        Var three = b.input("c", 3);
-        Var z = b.declare("z");
-        b.define(z, b.add(b.log(z), three));
-        SolveResult r = new BlockCoordinateSolver().solve(b.output(z).build(), new double[] {3});
+        SolveResult r = new BlockCoordinateSolver().solve(logCycle(), new double[] {3});
         assertEquals(SolveStatus.NON_FINITE, r.status());
         assertTrue(r.message().startsWith("block {z}, iteration 0: the residual of "), r.message());
         assertTrue(r.message().contains("log(z = 0.0) = -Infinity at the start values"), r.message());
@@ -149,12 +156,7 @@ class FailureTest {
 
     @Test
     void initValueInsideTheDomainSolvesIt() {
-        var b = Program.builder();
-        Var c = b.input("c", 3);
-        Var z = b.declare("z");
-        b.define(z, b.add(b.log(z), c));
-        b.init(z, 2);
-        SolveResult r = new BlockCoordinateSolver().solve(b.output(z).build(), new double[] {3}).orThrow();
+        SolveResult r = new BlockCoordinateSolver().solve(logCycle(2), new double[] {3}).orThrow();
         double zStar = r.value("z");
         assertEquals(zStar, Math.log(zStar) + 3, 1e-15);
         // implicit function theorem by hand: dz/dc = 1 / (1 - 1/z)
