@@ -188,6 +188,42 @@ public final class Sweeps {
         tangent(p, z, dx, dz, 0, p.size());
     }
 
+    /**
+     * The local partials of node {@code i}'s constraint at any z, feasible or not: for its k-th
+     * argument, the slot it reads and {@code df_i/dz} there. An argument that appears twice is listed
+     * twice. O(arity).
+     *
+     * @param z Not modified.
+     * @param argSlots Modified: entries {@code [0, arity(i))}; needs at least that many.
+     * @param dfdz Modified: entries {@code [0, arity(i))}; needs at least that many.
+     * @return the number of arguments, {@code p.arity(i)}
+     */
+    public static int localPartials(Program p, int i, double[] z, int[] argSlots, double[] dfdz) {
+        int o = p.op[i];
+        int k = p.argStart[i];
+        int count = p.argStart[i + 1] - k;
+        int c = p.paramStart[i];
+        if (o == WEIGHTED_SUM) {
+            for (int m = 0; m < count; m++) {
+                argSlots[m] = p.args[k + m];
+                dfdz[m] = p.params[c + 1 + m];
+            }
+        } else if (count > 0) {
+            int a = p.args[k];
+            int b = p.args[k + 1];
+            // The partials may use the value f_i (exp' = exp); it is recomputed because z_i need not
+            // equal f_i away from a solution (a Newton iterate). A unary primitive writes only
+            // dfdz[0], so a one-entry array suffices for it.
+            Primitive f = PRIMITIVES[o];
+            f.partials(z[a], z[b], p.params[c], f.value(z[a], z[b], p.params[c]), dfdz);
+            argSlots[0] = a;
+            if (count == 2) {
+                argSlots[1] = b;
+            }
+        }
+        return count;
+    }
+
     /** The first node in {@code [from, to)} whose value is not finite, or -1. */
     public static int firstNonFinite(Program p, double[] z, int from, int to) {
         for (int i = from; i < to; i++) {

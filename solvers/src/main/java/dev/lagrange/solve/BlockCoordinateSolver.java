@@ -2,26 +2,45 @@ package dev.lagrange.solve;
 
 import dev.lagrange.lagrangian.Lagrangian;
 import dev.lagrange.primitive.Primitive;
+import dev.lagrange.program.Condensation;
 import dev.lagrange.program.Program;
+import dev.lagrange.solve.newton.BlockFactors;
+import dev.lagrange.solve.newton.NewtonBlockSolver;
+import dev.lagrange.solve.newton.NewtonOptions;
 import dev.lagrange.solve.substitution.BackSubstitution;
 import dev.lagrange.solve.substitution.ForwardPass;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Solves grad L = 0 by two block-coordinate steps, as backprop does: the z-step satisfies every
- * constraint by a forward pass in topological order, then the lambda-step solves the multiplier
- * equations by back-substitution in reverse order from {@code lambda_n = 1}. The gradient is
- * {@code lambda_{1:d}}. O(n + edges) time, O(n) memory.
+ * Solves grad L = 0 by two block-coordinate steps, as backprop does, over the program's segments
+ * ({@link Program#blocks()}):
+ * <ul>
+ *   <li>the z-step, in evaluation order: an acyclic run by substitution,
+ *       {@code z_i = f_i(z_alpha(i))}; a cyclic block by Newton's method on
+ *       {@code g(z_B) = z_B - f_B(z) = 0} with the earlier values fixed ({@link NewtonBlockSolver});</li>
+ *   <li>the lambda-step, in reverse order from the seed {@code lambda_n = 1}: an acyclic run by
+ *       back-substitution; a cyclic block by the transposed solve {@code J_B^T lambda_B = rhs} with the
+ *       block's last LU factors (the implicit function theorem), rhs being the seed plus what later
+ *       nodes pushed back, after which lambda_B flows on to the block's arguments outside it.</li>
+ * </ul>
+ * The gradient is {@code lambda_{1:d}}. O(n + edges) for the acyclic parts, plus per cyclic block of
+ * m unknowns O(m^3) per Newton iteration and O(m^2) for its multipliers; O(n + sum m^2) memory.
  *
- * <p>This solver handles acyclic programs; a program with a cyclic block comes back
- * {@link SolveStatus#UNSUPPORTED}, naming the variables of the first cycle.
+ * <p>A block that fails ends the solve with its status (SINGULAR, NOT_CONVERGED, NON_FINITE) and a
+ * message naming its variables; later segments are not solved and there is no gradient.
  */
 public final class BlockCoordinateSolver implements Solver {
     private final SolveOptions options;
+    private final NewtonOptions newton;
+
+    public BlockCoordinateSolver(SolveOptions options, NewtonOptions newton) {
+        this.options = options;
+        this.newton = newton;
+    }
 
     public BlockCoordinateSolver(SolveOptions options) {
-        this.options = options;
+        this(options, NewtonOptions.defaults());
     }
 
     public BlockCoordinateSolver() {
@@ -32,6 +51,10 @@ public final class BlockCoordinateSolver implements Solver {
         return options;
     }
 
+    public NewtonOptions newtonOptions() {
+        return newton;
+    }
+
     @Override
     public SolveResult solve(Program program, double[] x) {
         if (x.length != program.inputCount()) {
@@ -39,36 +62,61 @@ public final class BlockCoordinateSolver implements Solver {
         }
         x = x.clone();
         double[] z = new double[program.slotCount()];
+        Condensation segments = program.blocks();
+        int count = segments.segmentCount();
         List<BlockReport> reports = new ArrayList<>();
-        if (!program.isAcyclic()) {
-            int start = program.blocks().cyclicStart(0);
-            int end = program.blocks().cyclicEnd(0);
-            List<String> names = variables(program, start, end);
-            return new SolveResult(SolveStatus.UNSUPPORTED,
-                    "the variables " + String.join(", ", names) + " form a cycle; substitution cannot solve a cyclic "
-                            + "block (it needs Newton's method)",
-                    program, x, z, null, null, new Lagrangian.Residuals(Double.NaN, Double.NaN, -1, -1), reports);
+        BlockFactors[] factors = new BlockFactors[count];
+        NewtonBlockSolver blockSolver = new NewtonBlockSolver(options, newton);
+        for (int k = 0; k < count; k++) {
+            int from = segments.segmentStart(k);
+            int to = segments.segmentEnd(k);
+            if (!segments.segmentIsCyclic(k)) {
+                int bad = ForwardPass.solve(program, x, z, from, to);
+                if (bad >= 0) {
+                    return failure(SolveStatus.NON_FINITE, nonFiniteValue(program, z, bad), program, x, z, null,
+                            reports);
+                }
+                reports.add(new BlockReport(variables(program, from, to), false, "substitution", 1, 0, Double.NaN,
+                        List.of()));
+                continue;
+            }
+            NewtonBlockSolver.Outcome outcome = blockSolver.solve(program, x, z, from, to);
+            reports.add(outcome.report());
+            if (!outcome.isConverged()) {
+                return failure(outcome.status(), outcome.message(), program, x, z, null, reports);
+            }
+            factors[k] = outcome.factors();
         }
-        int bad = ForwardPass.solve(program, x, z);
-        if (bad >= 0) {
-            return failure(program, x, z, null, nonFiniteValue(program, z, bad));
+        double[] lambda = BackSubstitution.objectiveSeed(program);
+        for (int k = count - 1; k >= 0; k--) {
+            int from = segments.segmentStart(k);
+            int to = segments.segmentEnd(k);
+            if (factors[k] == null) {
+                BackSubstitution.solve(program, z, lambda, from, to);
+            } else {
+                double r = factors[k].solveMultipliers(z, lambda);
+                reports.set(k, reports.get(k).withMultiplierResidual(r));
+            }
         }
-        double[] lambda = BackSubstitution.solve(program, z, BackSubstitution.objectiveSeed(program));
-        bad = BackSubstitution.firstNonFinite(program, lambda);
+        int bad = BackSubstitution.firstNonFinite(program, lambda);
         if (bad >= 0) {
-            return failure(program, x, z, lambda, "the multiplier of '" + program.label(bad) + "' is "
-                    + lambda[program.slot(bad)] + " (a local partial derivative is not finite there)");
+            return failure(SolveStatus.NON_FINITE, "the multiplier of '" + program.label(bad) + "' is "
+                    + lambda[program.slot(bad)] + " (a local partial derivative is not finite there)",
+                    program, x, z, lambda, reports);
         }
         Lagrangian.Residuals residuals = Lagrangian.of(program).residuals(x, z, lambda);
-        reports.add(new BlockReport(variables(program, 0, program.size()), false, "substitution", 1,
-                residuals.constraints(), Double.NaN, List.of()));
-        return new SolveResult(SolveStatus.CONVERGED, "solved by substitution", program, x, z, lambda,
+        int cyclic = segments.cyclicCount();
+        String message = cyclic == 0 ? "solved by substitution"
+                : "solved: " + cyclic + " cyclic block" + (cyclic == 1 ? "" : "s") + " by Newton's method, the rest by "
+                        + "substitution";
+        return new SolveResult(SolveStatus.CONVERGED, message, program, x, z, lambda,
                 BackSubstitution.inputMultipliers(program, lambda), residuals, reports);
     }
 
-    private static SolveResult failure(Program program, double[] x, double[] z, double[] lambda, String message) {
-        return new SolveResult(SolveStatus.NON_FINITE, message, program, x, z, lambda, null,
-                new Lagrangian.Residuals(Double.NaN, Double.NaN, -1, -1), List.of());
+    private static SolveResult failure(SolveStatus status, String message, Program program, double[] x, double[] z,
+            double[] lambda, List<BlockReport> reports) {
+        return new SolveResult(status, message, program, x, z, lambda, null,
+                new Lagrangian.Residuals(Double.NaN, Double.NaN, -1, -1), reports);
     }
 
     /** A message for the first node whose value is not finite, with its primitive and its arguments. */
@@ -86,8 +134,11 @@ public final class BlockCoordinateSolver implements Solver {
         return s.append(") is ").append(value).toString();
     }
 
-    /** The named variables of nodes {@code [from, to)}; temporaries only when none is named. */
-    static List<String> variables(Program program, int from, int to) {
+    /**
+     * The named variables of nodes {@code [from, to)}, for reports and messages; the temporaries'
+     * labels only when none is named.
+     */
+    public static List<String> variables(Program program, int from, int to) {
         List<String> names = new ArrayList<>();
         for (int i = from; i < to; i++) {
             if (program.name(i) != null) {

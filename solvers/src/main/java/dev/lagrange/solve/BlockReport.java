@@ -13,12 +13,25 @@ import java.util.List;
  * @param residual the final max-norm residual of the segment's constraints
  * @param conditionEstimate an estimate of the Jacobian's condition number, NaN where none was formed
  * @param history the residual after each iteration, empty unless asked for
+ * @param multiplierResidual {@code ||J_B^T lambda_B - rhs||_inf} of the block's multiplier solve, NaN
+ *     where there was none (substitution, or a solve that stopped before the multipliers)
  */
 public record BlockReport(List<String> variables, boolean cyclic, String method, int iterations, double residual,
-        double conditionEstimate, List<Double> history) {
+        double conditionEstimate, List<Double> history, double multiplierResidual) {
     public BlockReport {
         variables = List.copyOf(variables);
         history = List.copyOf(history);
+    }
+
+    /** A report with no multiplier solve. */
+    public BlockReport(List<String> variables, boolean cyclic, String method, int iterations, double residual,
+            double conditionEstimate, List<Double> history) {
+        this(variables, cyclic, method, iterations, residual, conditionEstimate, history, Double.NaN);
+    }
+
+    /** This report with the residual of the block's multiplier solve. */
+    public BlockReport withMultiplierResidual(double r) {
+        return new BlockReport(variables, cyclic, method, iterations, residual, conditionEstimate, history, r);
     }
 
     /** {@code "cyclic"} or {@code "acyclic"}, as in the JSON contract. */

@@ -1,0 +1,210 @@
+package dev.lagrange.solve.newton;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.DMatrixSparseCSC;
+import org.ejml.ops.DConvertMatrixStruct;
+
+/**
+ * The block Jacobian J of one Newton iterate, assembled and factored: dense (EJML row-major, dense
+ * LU) for small blocks, compressed sparse columns (EJML sparse LU with a reverse Cuthill-McKee order)
+ * for large ones. Products with J and J^T serve the steepest-descent fallback and the multiplier
+ * residual; the factors serve the Newton step and the transposed multiplier solve.
+ */
+abstract class Linearization {
+    final BlockSystem block;
+    Factorization factors;
+
+    Linearization(BlockSystem block) {
+        this.block = block;
+    }
+
+    static Linearization of(BlockSystem block, int denseLimit) {
+        return block.m <= denseLimit ? new Dense(block) : new Sparse(block);
+    }
+
+    /** The method named in reports. */
+    abstract String method();
+
+    /**
+     * Assembles J at z and factors it.
+     *
+     * @param z Not modified.
+     * @return the first node with a partial derivative that is not finite (nothing factored), or -1
+     */
+    abstract int factor(double[] z);
+
+    /** {@code out = J v}. Arrays: v not modified, out modified. */
+    abstract void multiply(double[] v, double[] out);
+
+    /** {@code out = J^T v}. Arrays: v not modified, out modified. */
+    abstract void multiplyTransposed(double[] v, double[] out);
+
+    /** J as a dense matrix for a singular value decomposition, or null when the block is too large. */
+    abstract DMatrixRMaj dense();
+
+    static final class Dense extends Linearization {
+        private final DMatrixRMaj jac;
+
+        Dense(BlockSystem block) {
+            super(block);
+            jac = new DMatrixRMaj(block.m, block.m);
+        }
+
+        @Override
+        String method() {
+            return "newton-dense-lu";
+        }
+
+        @Override
+        int factor(double[] z) {
+            jac.zero();
+            int m = block.m;
+            double[] data = jac.data;
+            int bad = block.jacobian(z, (r, c, v) -> data[r * m + c] += v);
+            if (bad < 0) {
+                factors = new DenseLu(jac);
+            }
+            return bad;
+        }
+
+        @Override
+        void multiply(double[] v, double[] out) {
+            int m = block.m;
+            for (int r = 0; r < m; r++) {
+                double s = 0;
+                for (int c = 0; c < m; c++) {
+                    s += jac.data[r * m + c] * v[c];
+                }
+                out[r] = s;
+            }
+        }
+
+        @Override
+        void multiplyTransposed(double[] v, double[] out) {
+            int m = block.m;
+            java.util.Arrays.fill(out, 0, m, 0);
+            for (int r = 0; r < m; r++) {
+                double vr = v[r];
+                for (int c = 0; c < m; c++) {
+                    out[c] += jac.data[r * m + c] * vr;
+                }
+            }
+        }
+
+        @Override
+        DMatrixRMaj dense() {
+            return jac;
+        }
+    }
+
+    static final class Sparse extends Linearization {
+        /** Blocks up to this size are densified to name the unknowns of a singular Jacobian. */
+        private static final int DENSE_DIAGNOSIS_LIMIT = 2000;
+
+        private final int[] colStart;
+        private final int[] rows;
+        private final double[] values;
+        private final int[] mark;
+        private DMatrixSparseCSC jac;
+
+        Sparse(BlockSystem block) {
+            super(block);
+            int[][] pattern = block.pattern();
+            int m = block.m;
+            // The pattern is fixed, so the compressed columns are laid out once; entries of an
+            // implicit unknown's cancelling identity are kept as explicit zeros on the diagonal.
+            int[] count = new int[m + 1];
+            mark = new int[m];
+            java.util.Arrays.fill(mark, -1);
+            for (int r = 0; r < m; r++) {
+                count[r + 1]++; // the diagonal, always given room
+                mark[r] = r;
+                for (int k = pattern[0][r]; k < pattern[0][r + 1]; k++) {
+                    int c = pattern[1][k];
+                    if (mark[c] != r) {
+                        mark[c] = r;
+                        count[c + 1]++;
+                    }
+                }
+            }
+            for (int c = 0; c < m; c++) {
+                count[c + 1] += count[c];
+            }
+            colStart = count;
+            rows = new int[count[m]];
+            values = new double[count[m]];
+            int[] fill = java.util.Arrays.copyOf(count, m);
+            java.util.Arrays.fill(mark, -1);
+            for (int r = 0; r < m; r++) {
+                rows[fill[r]++] = r;
+                mark[r] = r;
+                for (int k = pattern[0][r]; k < pattern[0][r + 1]; k++) {
+                    int c = pattern[1][k];
+                    if (mark[c] != r) {
+                        mark[c] = r;
+                        rows[fill[c]++] = r;
+                    }
+                }
+            }
+        }
+
+        @Override
+        String method() {
+            return "newton-sparse-lu-rcm";
+        }
+
+        @Override
+        int factor(double[] z) {
+            java.util.Arrays.fill(values, 0);
+            int bad = block.jacobian(z, (r, c, v) -> values[position(r, c)] += v);
+            if (bad >= 0) {
+                return bad;
+            }
+            int m = block.m;
+            jac = new DMatrixSparseCSC(m, m, values.length);
+            System.arraycopy(colStart, 0, jac.col_idx, 0, m + 1);
+            System.arraycopy(rows, 0, jac.nz_rows, 0, rows.length);
+            System.arraycopy(values, 0, jac.nz_values, 0, values.length);
+            jac.nz_length = values.length;
+            jac.indicesSorted = true;
+            factors = new SparseLu(jac, new ReverseCuthillMcKee());
+            return -1;
+        }
+
+        private int position(int r, int c) {
+            // columns hold few entries: a linear scan beats a search structure
+            for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                if (rows[k] == r) {
+                    return k;
+                }
+            }
+            throw new IllegalStateException("entry (" + r + ", " + c + ") outside the block's pattern");
+        }
+
+        @Override
+        void multiply(double[] v, double[] out) {
+            java.util.Arrays.fill(out, 0, block.m, 0);
+            for (int c = 0; c < block.m; c++) {
+                for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                    out[rows[k]] += values[k] * v[c];
+                }
+            }
+        }
+
+        @Override
+        void multiplyTransposed(double[] v, double[] out) {
+            for (int c = 0; c < block.m; c++) {
+                double s = 0;
+                for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                    s += values[k] * v[rows[k]];
+                }
+                out[c] = s;
+            }
+        }
+
+        @Override
+        DMatrixRMaj dense() {
+            return block.m <= DENSE_DIAGNOSIS_LIMIT ? DConvertMatrixStruct.convert(jac, (DMatrixRMaj) null) : null;
+        }
+    }
+}
