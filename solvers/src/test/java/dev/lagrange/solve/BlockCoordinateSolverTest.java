@@ -1,8 +1,6 @@
 package dev.lagrange.solve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,24 +15,30 @@ class BlockCoordinateSolverTest {
     private final Solver solver = new BlockCoordinateSolver();
 
     @Test
-    void aCycleIsUnsupportedAndNamed() {
-        // z = cos(x * z)
+    void aSelfLoopIsSolvedByNewtonWithImplicitMultipliers() {
+        // z = cos(x z): dz/dx = -z sin(xz) / (1 + x sin(xz)) by the implicit function theorem.
         var b = Program.builder();
         Var x = b.input("x");
         Var z = b.declare("z");
         b.define("z", Primitive.COS, new double[0], b.mul(x, z));
         Program p = b.output(b.let("out", b.sin(z))).build();
         SolveResult r = solver.solve(p, new double[] {0.5});
-        assertEquals(SolveStatus.UNSUPPORTED, r.status());
-        assertTrue(r.message().contains("the variables z form a cycle"), r.message());
-        assertNull(r.gradient());
-        SolveException e = assertThrows(SolveException.class, r::orThrow);
-        assertSame(r, e.result());
-        assertTrue(e.getMessage().startsWith("unsupported: "), e.getMessage());
+        assertEquals(SolveStatus.CONVERGED, r.status(), r.message());
+        double zStar = 1;
+        for (int k = 0; k < 200; k++) { // a contraction here: |d cos(xz)/dz| <= 0.5
+            zStar = Math.cos(0.5 * zStar);
+        }
+        assertEquals(zStar, r.value("z"), 1e-15);
+        double s = Math.sin(0.5 * zStar);
+        double dzdx = -zStar * s / (1 + 0.5 * s);
+        assertEquals(Math.cos(zStar) * dzdx, r.gradient("x"), 1e-14);
+        assertEquals(1, r.blocks().stream().filter(BlockReport::cyclic).count());
+        assertTrue(r.residuals().max() <= 1e-14, "residuals " + r.residuals());
     }
 
     @Test
-    void aMutualCycleNamesBothVariables() {
+    void aMutualCycleIsOneBlock() {
+        // v1 = r1 + 0.9 v2, v2 = r2 + 0.9 v1: v = (I - 0.9 P)^{-1} r with P the swap.
         var b = Program.builder();
         Var r1 = b.input("r1");
         Var r2 = b.input("r2");
@@ -43,8 +47,14 @@ class BlockCoordinateSolverTest {
         b.define("v2", Primitive.WEIGHTED_SUM, new double[] {0, 1, 0.9}, r2, v1);
         Program p = b.output(b.add(v1, v2)).build();
         SolveResult r = solver.solve(p, new double[] {1, 2});
-        assertEquals(SolveStatus.UNSUPPORTED, r.status());
-        assertTrue(r.message().matches("the variables (v1, v2|v2, v1) form a cycle.*"), r.message());
+        assertEquals(SolveStatus.CONVERGED, r.status(), r.message());
+        assertEquals(2.8 / 0.19, r.value("v1"), 1e-13);
+        assertEquals(2.9 / 0.19, r.value("v2"), 1e-13);
+        assertEquals(10, r.gradient("r1"), 1e-12);
+        assertEquals(10, r.gradient("r2"), 1e-12);
+        BlockReport cyclic = r.blocks().stream().filter(BlockReport::cyclic).findFirst().orElseThrow();
+        assertTrue(cyclic.variables().containsAll(List.of("v1", "v2")), cyclic.variables().toString());
+        assertTrue(cyclic.method().startsWith("newton"), cyclic.method());
     }
 
     @Test
