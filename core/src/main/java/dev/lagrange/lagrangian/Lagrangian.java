@@ -1,6 +1,5 @@
 package dev.lagrange.lagrangian;
 
-import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Sweeps;
 
@@ -82,23 +81,15 @@ public final class Lagrangian {
         check(x, z, lambda);
         int n = program.size();
         double[] dlambda = new double[z.length];
-        boolean feasible = true;
         for (int i = 0; i < n; i++) {
             int s = program.slot(i);
             dlambda[s] = -(z[s] - Sweeps.constraintValue(program, i, x, z));
-            feasible &= dlambda[s] == 0;
         }
         double[] dz = seed.clone();
         for (int s = 0; s < dz.length; s++) {
             dz[s] -= lambda[s];
         }
-        if (feasible) {
-            // The sweep takes partials such as exp' = exp from the node's own value z_i, which is
-            // f_i(z_alpha(i)) only where the constraint holds.
-            Sweeps.reverse(program, z, lambda, dz, 0, n);
-        } else {
-            addLocalTranspose(z, lambda, dz);
-        }
+        addLocalTranspose(z, lambda, dz);
         double[] dx = new double[x.length];
         for (int k = 0; k < dx.length; k++) {
             dx[k] = lambda[program.slot(program.input(k))];
@@ -107,32 +98,25 @@ public final class Lagrangian {
     }
 
     /**
-     * {@code dz += J^T lambda} for the local Jacobian {@code J = df/dz} at an infeasible point, with
-     * every partial taken at {@code f_i(z_alpha(i))} rather than at z_i.
+     * {@code dz += J^T lambda} for the local Jacobian {@code J = df/dz}, every partial taken at
+     * {@code f_i(z_alpha(i))}: the point need not be feasible, so z_i may differ from f_i (the
+     * reverse sweep reads partials such as exp' = exp off z_i, which is exact only at feasible points).
      */
     private void addLocalTranspose(double[] z, double[] lambda, double[] dz) {
-        double[] d = new double[2];
+        int[] argSlots = new int[2];
+        double[] dfdz = new double[2];
         for (int i = 0; i < program.size(); i++) {
             double li = lambda[program.slot(i)];
-            Primitive f = program.primitive(i);
-            if (li == 0 || f.arity() == 0) {
+            if (li == 0) {
                 continue;
             }
-            int[] a = program.arguments(i);
-            double[] p = program.parameters(i);
-            if (f == Primitive.WEIGHTED_SUM) {
-                for (int k = 0; k < a.length; k++) {
-                    dz[program.slot(a[k])] += li * p[k + 1];
-                }
-                continue;
+            if (program.arity(i) > argSlots.length) {
+                argSlots = new int[program.arity(i)];
+                dfdz = new double[program.arity(i)];
             }
-            double za = z[program.slot(a[0])];
-            double zb = a.length > 1 ? z[program.slot(a[1])] : 0;
-            double param = p.length > 0 ? p[0] : 0;
-            f.partials(za, zb, param, f.value(za, zb, param), d);
-            dz[program.slot(a[0])] += li * d[0];
-            if (a.length > 1) {
-                dz[program.slot(a[1])] += li * d[1];
+            int arity = Sweeps.localPartials(program, i, z, argSlots, dfdz);
+            for (int k = 0; k < arity; k++) {
+                dz[argSlots[k]] += li * dfdz[k];
             }
         }
     }
