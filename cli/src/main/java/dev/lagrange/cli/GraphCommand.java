@@ -1,0 +1,33 @@
+package dev.lagrange.cli;
+
+import dev.lagrange.solve.SolveResult;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code lagrange graph FILE}: solves the program and prints its constraint graph in Graphviz DOT
+ * ({@link Dot}). A solve that fails exits with status 3, as {@code solve} does.
+ */
+@Command(name = "graph", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Prints the constraint graph in Graphviz DOT: a node per variable with its value and "
+                + "multiplier, an edge per argument labelled with the local derivative.")
+final class GraphCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    ProgramOptions options;
+
+    @Override
+    public Integer call() {
+        ProgramOptions.Loaded loaded = options.load(main, true);
+        SolveResult r = SolveCommand.solver().solve(loaded.program(), loaded.inputs());
+        if (!r.isConverged()) {
+            throw new Failure(Main.EXIT_NUMERICAL, SolveCommand.failureMessage(loaded.file(), r));
+        }
+        main.out.print(Dot.write(loaded.file(), r));
+        return 0;
+    }
+}
