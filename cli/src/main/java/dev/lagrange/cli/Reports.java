@@ -154,7 +154,7 @@ final class Reports {
         return Double.toString(v);
     }
 
-    /** Appends rows with each column padded to its widest cell (the last cell of a row unpadded). */
+    /** Appends rows with each column but the last padded to its widest cell; no trailing blanks. */
     private static void aligned(List<String[]> rows, StringBuilder s) {
         int columns = 0;
         for (String[] row : rows) {
@@ -162,7 +162,7 @@ final class Reports {
         }
         int[] width = new int[columns];
         for (String[] row : rows) {
-            for (int c = 0; c < row.length - 1; c++) {
+            for (int c = 0; c < row.length && c < columns - 1; c++) {
                 width[c] = Math.max(width[c], row[c].length());
             }
         }
