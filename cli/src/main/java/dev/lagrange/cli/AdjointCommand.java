@@ -4,10 +4,7 @@ import dev.lagrange.lang.LagPrinter;
 import dev.lagrange.program.Adjoint;
 import dev.lagrange.program.Program;
 import dev.lagrange.program.ProgramException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code lagrange adjoint FILE}: prints the gradient program ({@link Adjoint}) as {@code .lag}. With
@@ -19,13 +16,7 @@ import picocli.CommandLine.ParentCommand;
         description = "Prints the gradient program, the rote reverse-mode transformation, as a .lag program: the "
                 + "forward statements, one statement per multiplier lambda_<name> in reverse order, and output "
                 + "grad_<input> for every input.")
-final class AdjointCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Mixin
-    ProgramOptions options;
-
+final class AdjointCommand extends ProgramCommand {
     @Override
     public Integer call() {
         ProgramOptions.Loaded loaded = options.load(main, false);

@@ -1,10 +1,7 @@
 package dev.lagrange.cli;
 
 import dev.lagrange.solve.SolveResult;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code lagrange graph FILE}: solves the program and prints its constraint graph in Graphviz DOT
@@ -13,13 +10,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "graph", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Prints the constraint graph in Graphviz DOT: a node per variable with its value and "
                 + "multiplier, an edge per argument labelled with the local derivative.")
-final class GraphCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Mixin
-    ProgramOptions options;
-
+final class GraphCommand extends ProgramCommand {
     @Override
     public Integer call() {
         ProgramOptions.Loaded loaded = options.load(main, true);

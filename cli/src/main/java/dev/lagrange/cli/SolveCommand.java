@@ -6,11 +6,8 @@ import dev.lagrange.solve.BlockCoordinateSolver;
 import dev.lagrange.solve.SolveResult;
 import dev.lagrange.solve.SolveStatus;
 import dev.lagrange.solve.Solver;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code lagrange solve FILE}: solves every constraint, then every multiplier, and prints values,
@@ -26,15 +23,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "solve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Solves the program's constraints and multipliers; prints values, multipliers, the gradient "
                 + "and the residuals.")
-final class SolveCommand implements Callable<Integer> {
+final class SolveCommand extends ProgramCommand {
     /** The largest relative error {@code --check} accepts. */
     static final double CHECK_TOLERANCE = 1e-6;
-
-    @ParentCommand
-    Main main;
-
-    @Mixin
-    ProgramOptions options;
 
     @Option(names = "--json", description = "Prints one JSON object (the machine contract) instead of a table.")
     boolean json;
