@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The rote program transformation of reverse-mode differentiation: from an acyclic program
@@ -34,16 +35,20 @@ import java.util.Set;
  * sigmoid: z * (1 - z); sqrt: 0.5 / z; softplus: sigmoid(a); a / b: 1 / b and -(z / b);
  * a * b: b and a; a^p: p * a^(p-1); pow(a, b): b * pow(a, b - 1) and z * log(max(a, 4.9E-324))};
  * sums, differences, negation, identities and weighted sums contribute their constant coefficients.
- * The kinks keep the conventions of {@link Primitive}, exactly, through the step function
- * {@code step(t) = [t > 0] = min(max(t / 4.9E-324, 0), 1)}: dividing by the smallest subnormal
- * {@code 2^-1074} is exact and sends every nonzero t to at least 1 in magnitude (or infinity), so the
- * clamp gives exactly 0 or 1. Then {@code abs: sign(a) = min(max(a / 4.9E-324, -1), 1)} (0 at 0),
- * {@code relu: step(a)} (0 at 0), {@code max(a, b): 1 - step(b - a)} and {@code step(b - a)} (ties
- * to a), {@code min(a, b): 1 - step(a - b)} and {@code step(a - b)} (ties to a); the sign of a
- * correctly rounded difference is the sign of the exact difference, so ties are detected exactly.
- * Two differences from the solvers remain: back-substitution skips a multiplier that is exactly 0
- * while the transformed program multiplies it out ({@code 0 * inf = NaN} where a partial is
- * infinite), and {@code pow(a, b)} at {@code a = 0, b = 0} gives NaN instead of the convention 0.
+ * The kinks keep the conventions of {@link Primitive}, exactly, through
+ * {@code step(t) = [t > 0] = min(2 (relu(t) / (relu(t) + 4.9E-324)), 1)} and
+ * {@code sign(t) = min(max(2 (t / (abs(t) + 4.9E-324)), -1), 1)}: for t != 0 the ratio
+ * {@code |t| / (|t| + 2^-1074)} lies in [1/2, 1] (|t| is at least the smallest subnormal
+ * {@code 2^-1074}), so doubling and clamping give exactly 1, while t = 0 gives exactly 0, and no
+ * intermediate value overflows. Then {@code abs: sign(a)} (0 at 0), {@code relu: step(a)} (0 at
+ * 0), {@code max(a, b): 1 - step(b - a)} and {@code step(b - a)} (ties to a),
+ * {@code min(a, b): 1 - step(a - b)} and {@code step(a - b)} (ties to a); the sign of a correctly
+ * rounded difference is the sign of the exact difference, so ties are detected exactly.
+ * Three differences from the solvers remain: where the arguments of {@code max} or {@code min} are
+ * finite but more than {@code Double.MAX_VALUE} apart, their difference overflows (a solver then
+ * reports a non-finite value, never a wrong one); back-substitution skips a multiplier that is
+ * exactly 0 while the transformed program multiplies it out ({@code 0 * inf = NaN} where a partial
+ * is infinite); and {@code pow(a, b)} at {@code a = 0, b = 0} gives NaN instead of the convention 0.
  *
  * <p>O(n + edges) time and size: each argument edge adds a bounded number of nodes.
  *
@@ -51,7 +56,7 @@ import java.util.Set;
  * automatic differentiation (the example above).
  */
 public final class Adjoint {
-    /** {@code 2^-1074}: dividing by it scales a nonzero double to magnitude at least 1, exactly. */
+    /** {@code 2^-1074}, the smallest positive double: no nonzero |t| is below it. */
     private static final double TINY = Double.MIN_VALUE;
 
     private final Program p;
@@ -85,7 +90,14 @@ public final class Adjoint {
             Condensation blocks = program.blocks();
             List<String> names = new ArrayList<>();
             for (int i = blocks.cyclicStart(0); i < blocks.cyclicEnd(0); i++) {
-                names.add(program.label(i));
+                if (program.name(i) != null) {
+                    names.add(program.name(i));
+                }
+            }
+            if (names.isEmpty()) {
+                for (int i = blocks.cyclicStart(0); i < blocks.cyclicEnd(0); i++) {
+                    names.add(program.label(i));
+                }
             }
             throw new ProgramException("the variables " + String.join(", ", names) + " form a cycle; the adjoint "
                     + "transformation needs an acyclic program (the multipliers of a cycle solve a linear system)",
@@ -100,8 +112,12 @@ public final class Adjoint {
         return new Adjoint(program).build();
     }
 
-    /** One contribution {@code c * lambda_i * partial} to a multiplier; {@code partial == null} means 1. */
-    private record Term(double c, Var lambda, Var partial) {
+    /**
+     * One contribution {@code c * lambda_i * partial} to a multiplier; {@code partial == null} means 1.
+     * The partial is built only when the multiplier's statement is, so that each statement's nodes
+     * come right before it, in the order a parser creates them, and print as one expression.
+     */
+    private record Term(double c, Var lambda, Supplier<Var> partial) {
     }
 
     private Program build() {
@@ -109,6 +125,7 @@ public final class Adjoint {
         for (int i = 0; i < n; i++) {
             z[i] = forward(i);
         }
+        constants();
         Var[] grad = new Var[p.inputCount()];
         for (int j = n - 1; j >= 0; j--) {
             Primitive f = p.primitive(j);
@@ -156,43 +173,73 @@ public final class Adjoint {
     }
 
     /**
-     * Node j's multiplier: its seed plus its pending terms, named {@code name} (always defined then,
-     * as 0 if need be), or for a temporary a new temporary, an existing multiplier when it is a
-     * single unit term, or null when it is exactly 0.
+     * Creates the constants the partials use before the first multiplier, so that none is created
+     * in the middle of a statement (the builder keeps one node per constant).
+     */
+    private void constants() {
+        for (int i = 0; i < p.size(); i++) {
+            switch (p.primitive(i)) {
+                case DIV, LOG -> b.constant(1);
+                case SQRT -> b.constant(0.5);
+                case POW -> b.constant(TINY);
+                case ABS -> {
+                    b.constant(-1);
+                    b.constant(1);
+                }
+                case RELU, MAX, MIN -> b.constant(1);
+                default -> { }
+            }
+        }
+    }
+
+    /**
+     * Node j's multiplier: its seed plus its pending terms, left to right, named {@code name}
+     * (always defined then, as 0 if need be); for a temporary a new temporary, an existing
+     * multiplier when it is a single unit term, or null when it is exactly 0.
      */
     private Var multiplier(int j, String name) {
         List<Term> terms = pending.get(j);
         pending.set(j, null);
-        double seed = j == p.objective() ? 1 : 0;
-        Var v;
+        boolean seeded = j == p.objective();
         if (terms == null) {
-            if (seed == 0 && name == null) {
+            if (!seeded && name == null) {
                 return null;
             }
-            v = b.constant(seed);
-        } else if (seed == 0 && terms.size() == 1 && terms.get(0).c == 1) {
-            v = product(terms.get(0));
-        } else if (seed == 0 && terms.size() == 2 && terms.get(0).c == 1 && terms.get(1).c == 1) {
-            v = b.add(product(terms.get(0)), product(terms.get(1)));
+            // A multiplier that is a constant belongs to no statement of its own: name a copy.
+            return name == null ? b.constant(1) : b.define(name, Primitive.IDENTITY, new double[0],
+                    b.constant(seeded ? 1 : 0));
+        }
+        Term first = terms.get(0);
+        if (!seeded && name != null && terms.size() == 1 && first.c == 1 && first.partial == null) {
+            // Passed on unchanged, the multiplier belongs to another node: name a copy, not that node.
+            return b.define(name, Primitive.IDENTITY, new double[0], first.lambda);
+        }
+        Var sum;
+        if (seeded) {
+            sum = b.weightedSum(1, new double[] {first.c}, product(first));
+        } else if (first.c == 1) {
+            sum = product(first);
+        } else if (first.c == -1) {
+            sum = b.neg(product(first));
         } else {
-            double[] c = new double[terms.size()];
-            Var[] products = new Var[terms.size()];
-            for (int k = 0; k < c.length; k++) {
-                c[k] = terms.get(k).c;
-                products[k] = product(terms.get(k));
+            sum = b.mul(first.c, product(first));
+        }
+        for (int k = 1; k < terms.size(); k++) {
+            Term t = terms.get(k);
+            if (t.c == 1) {
+                sum = b.add(sum, product(t));
+            } else if (t.c == -1) {
+                sum = b.sub(sum, product(t));
+            } else {
+                Var v = product(t);
+                sum = b.add(sum, b.mul(t.c, v));
             }
-            v = b.weightedSum(seed, c, products);
         }
-        if (name == null) {
-            return v;
-        }
-        boolean shared = terms == null || (terms.size() == 1 && terms.get(0).c == 1 && terms.get(0).partial == null);
-        // A multiplier passed on unchanged belongs to another node: name a copy, not that node.
-        return shared ? b.define(name, Primitive.IDENTITY, new double[0], v) : b.let(name, v);
+        return name == null ? sum : b.let(name, sum);
     }
 
     private Var product(Term t) {
-        return t.partial == null ? t.lambda : b.mul(t.lambda, t.partial);
+        return t.partial == null ? t.lambda : b.mul(t.lambda, t.partial.get());
     }
 
     /** Adds {@code lambda_i * df_i/dz_a} to the pending terms of every argument a of node i. */
@@ -216,48 +263,45 @@ public final class Adjoint {
                 push(a[1], -1, lambda, null);
             }
             case MUL -> {
-                push(a[0], 1, lambda, zb);
-                push(a[1], 1, lambda, za);
+                push(a[0], 1, lambda, () -> zb);
+                push(a[1], 1, lambda, () -> za);
             }
             case DIV -> {
-                push(a[0], 1, lambda, b.div(b.constant(1), zb));
-                push(a[1], -1, lambda, b.div(zi, zb));
+                push(a[0], 1, lambda, () -> b.div(b.constant(1), zb));
+                push(a[1], -1, lambda, () -> b.div(zi, zb));
             }
             case POW -> {
-                push(a[0], 1, lambda, b.mul(zb, b.pow(za, b.add(zb, -1))));
-                push(a[1], 1, lambda, b.mul(zi, b.log(b.max(za, b.constant(TINY)))));
+                push(a[0], 1, lambda, () -> b.mul(zb, b.pow(za, b.add(zb, -1))));
+                push(a[1], 1, lambda, () -> b.mul(zi, b.log(b.max(za, b.constant(TINY)))));
             }
             case POWC -> {
                 double e = params[0];
                 if (e == 1) {
                     push(a[0], 1, lambda, null);
                 } else if (e == 2) {
-                    push(a[0], 2, lambda, za);
+                    push(a[0], 2, lambda, () -> za);
                 } else if (e != 0) {
-                    push(a[0], 1, lambda, b.mul(e, b.pow(za, e - 1)));
+                    push(a[0], 1, lambda, () -> b.mul(e, b.pow(za, e - 1)));
                 }
             }
-            case EXP -> push(a[0], 1, lambda, zi);
-            case LOG -> push(a[0], 1, lambda, b.div(b.constant(1), za));
-            case SIN -> push(a[0], 1, lambda, b.cos(za));
-            case COS -> push(a[0], -1, lambda, b.sin(za));
-            case TAN -> push(a[0], 1, lambda, b.add(b.pow(zi, 2), 1));
-            case TANH -> push(a[0], 1, lambda, b.weightedSum(1, new double[] {-1}, b.pow(zi, 2)));
-            case SIGMOID -> push(a[0], 1, lambda, b.mul(zi, b.weightedSum(1, new double[] {-1}, zi)));
-            case SQRT -> push(a[0], 1, lambda, b.div(b.constant(0.5), zi));
-            case SOFTPLUS -> push(a[0], 1, lambda, b.sigmoid(za));
-            case ABS -> push(a[0], 1, lambda, b.min(b.max(b.div(za, b.constant(TINY)), b.constant(-1)),
-                    b.constant(1)));
-            case RELU -> push(a[0], 1, lambda, step(za));
+            case EXP -> push(a[0], 1, lambda, () -> zi);
+            case LOG -> push(a[0], 1, lambda, () -> b.div(b.constant(1), za));
+            case SIN -> push(a[0], 1, lambda, () -> b.cos(za));
+            case COS -> push(a[0], -1, lambda, () -> b.sin(za));
+            case TAN -> push(a[0], 1, lambda, () -> b.add(b.pow(zi, 2), 1));
+            case TANH -> push(a[0], 1, lambda, () -> b.weightedSum(1, new double[] {-1}, b.pow(zi, 2)));
+            case SIGMOID -> push(a[0], 1, lambda, () -> b.mul(zi, b.weightedSum(1, new double[] {-1}, zi)));
+            case SQRT -> push(a[0], 1, lambda, () -> b.div(b.constant(0.5), zi));
+            case SOFTPLUS -> push(a[0], 1, lambda, () -> b.sigmoid(za));
+            case ABS -> push(a[0], 1, lambda, () -> sign(() -> za));
+            case RELU -> push(a[0], 1, lambda, () -> step(() -> za));
             case MAX -> {
-                Var bAbove = step(b.sub(zb, za));
-                push(a[0], 1, lambda, b.weightedSum(1, new double[] {-1}, bAbove));
-                push(a[1], 1, lambda, bAbove);
+                push(a[0], 1, lambda, () -> b.weightedSum(1, new double[] {-1}, above(zb, za)));
+                push(a[1], 1, lambda, () -> above(zb, za));
             }
             case MIN -> {
-                Var bBelow = step(b.sub(za, zb));
-                push(a[0], 1, lambda, b.weightedSum(1, new double[] {-1}, bBelow));
-                push(a[1], 1, lambda, bBelow);
+                push(a[0], 1, lambda, () -> b.weightedSum(1, new double[] {-1}, above(za, zb)));
+                push(a[1], 1, lambda, () -> above(za, zb));
             }
             case WEIGHTED_SUM -> {
                 for (int k = 0; k < a.length; k++) {
@@ -271,12 +315,27 @@ public final class Adjoint {
         }
     }
 
-    /** {@code [t > 0]}, exactly 0 or 1 for every finite t (see the class comment). */
-    private Var step(Var t) {
-        return b.min(b.max(b.div(t, b.constant(TINY)), b.constant(0)), b.constant(1));
+    /**
+     * {@code [t > 0] = min(2 (relu(t) / (relu(t) + 4.9E-324)), 1)}, exactly 0 or 1 for finite t
+     * (see the class comment); t is built twice so that the expression prints inline.
+     */
+    private Var step(Supplier<Var> t) {
+        Var ratio = b.div(b.relu(t.get()), b.add(b.relu(t.get()), TINY));
+        return b.min(b.mul(2, ratio), b.constant(1));
     }
 
-    private void push(int j, double c, Var lambda, Var partial) {
+    /** {@code [u > v] = step(u - v)}. */
+    private Var above(Var u, Var v) {
+        return step(() -> b.sub(u, v));
+    }
+
+    /** {@code sign(t) = min(max(2 (t / (abs(t) + 4.9E-324)), -1), 1)}, exactly -1, 0 or 1 for finite t. */
+    private Var sign(Supplier<Var> t) {
+        Var ratio = b.div(t.get(), b.add(b.abs(t.get()), TINY));
+        return b.min(b.max(b.mul(2, ratio), b.constant(-1)), b.constant(1));
+    }
+
+    private void push(int j, double c, Var lambda, Supplier<Var> partial) {
         if (p.primitive(j) == Primitive.CONSTANT) {
             return;
         }

@@ -50,9 +50,11 @@ class AdjointTest {
         return lambda;
     }
 
-    /** The adjoint program's outputs at x. */
+    /** The adjoint program's outputs at x; every value on the way is finite, as solvers require. */
     static double[] adjointGradient(Program adjoint, double[] x) {
         double[] z = evaluate(adjoint, x);
+        int bad = Sweeps.firstNonFinite(adjoint, z, 0, adjoint.size());
+        assertEquals(-1, bad, () -> "'" + adjoint.label(bad) + "' is " + z[adjoint.slot(bad)]);
         double[] g = new double[adjoint.outputCount()];
         for (int k = 0; k < g.length; k++) {
             g[k] = z[adjoint.slot(adjoint.output(k))];
@@ -190,7 +192,7 @@ class AdjointTest {
         "max, 1, 1, 1, 0", "min, 1, 1, 1, 0",
         "max, 2, 1, 1, 0", "max, 1, 2, 0, 1", "min, 2, 1, 0, 1", "min, 1, 2, 1, 0",
         "max, 1, 1.0000000000000002, 0, 1", "min, 1, 1.0000000000000002, 1, 0",
-        "max, 0, 4.9E-324, 0, 1", "max, -1e308, 1e308, 0, 1",
+        "max, 0, 4.9E-324, 0, 1", "min, -4.9E-324, 0, 1, 0", "max, -1e307, 1e308, 0, 1",
     })
     void tiesAndNearTiesOfMaxAndMin(String name, double u, double v, double du, double dv) {
         Primitive f = name.equals("max") ? Primitive.MAX : Primitive.MIN;
