@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lagrange.lang.Diagnostic;
 import dev.lagrange.lang.LagException;
+import dev.lagrange.lang.LagParser;
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Var;
 import java.io.ByteArrayInputStream;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The command in-process, with programs built through the Java builder (the parser seam maps a
- * file's first line to a program): exit codes, JSON fields against independently computed numbers,
+ * The command in-process, with programs built through the Java builder or parsed from fixed text (the
+ * parser seam maps a file's first line to a program): exit codes, JSON fields against independently computed numbers,
  * the table, {@code --set}, {@code --output}, {@code --check}, {@code graph} and every error class.
  */
 class MainTest {
@@ -47,16 +48,9 @@ class MainTest {
         }
     }
 
-    /** Domke's f(x) = exp(exp(x) + exp(x)^2) + sin(exp(x) + exp(x)^2), as the seed writes it. */
-    static Program domke(double x0) {
-        var b = Program.builder();
-        Var x = b.input("x", x0);
-        Var a = b.let("a", b.exp(x));
-        Var bb = b.let("b", b.pow(a, 2));
-        Var c = b.let("c", b.add(a, bb));
-        Var d = b.let("d", b.exp(c));
-        Var e = b.let("e", b.sin(c));
-        return b.output(b.let("f", b.add(d, e))).build();
+    /** Domke's f(x) = exp(exp(x) + exp(x)^2) + sin(exp(x) + exp(x)^2), parsed from the seed's text. */
+    static Program domke() {
+        return LagParser.parse(LagEndToEndTest.SEED, "seed.lag");
     }
 
     /** The test programs, by the first line of the file. */
@@ -64,7 +58,7 @@ class MainTest {
         String key = source.lines().findFirst().orElse("");
         switch (key) {
             case "#domke":
-                return domke(0.5);
+                return domke();
             case "#nodefault": {
                 var b = Program.builder();
                 Var x = b.input("x");
@@ -396,7 +390,7 @@ class MainTest {
         String dot = r.out();
         assertTrue(dot.startsWith("digraph "), dot);
         assertTrue(dot.endsWith("}\n"), dot);
-        Program p = domke(0.5);
+        Program p = domke();
         int edges = 0;
         for (int i = 0; i < p.size(); i++) {
             edges += p.arity(i);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lagrange.check.GradientCheck;
+import dev.lagrange.lang.LagParser;
 import dev.lagrange.primitive.Domain;
 import dev.lagrange.primitive.Primitive;
 import java.util.ArrayList;
@@ -23,16 +24,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * closed forms.
  */
 class AdjointTest {
+    /** Domke's f(x) = exp(exp(x) + exp(x)^2) + sin(exp(x) + exp(x)^2), as the seed writes it. */
     static Program domke(double x0) {
-        var b = Program.builder();
-        Var x = b.input("x", x0);
-        Var a = b.let("a", b.exp(x));
-        Var bb = b.let("b", b.pow(a, 2));
-        Var c = b.let("c", b.add(a, bb));
-        Var d = b.let("d", b.exp(c));
-        Var e = b.let("e", b.sin(c));
-        Var f = b.let("f", b.add(d, e));
-        return b.output(f).build();
+        String source = "input x = " + x0 + "\na = exp(x)\nb = a^2\nc = a + b\nd = exp(c)\ne = sin(c)\n"
+                + "f = d + e\noutput f\n";
+        return LagParser.parse(source, "seed.lag");
     }
 
     /** The values of every node of an acyclic program at its inputs' defaults (or at x). */
