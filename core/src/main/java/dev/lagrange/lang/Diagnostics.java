@@ -26,25 +26,33 @@ final class Diagnostics {
     }
 
     private final String file;
-    private final int[] lineStart;
+    private final String source;
+    private int[] lineStart; // computed at the first error: a correct program never needs it
     private final List<long[]> located = new ArrayList<>(); // {offset, sequence}
     private final List<String> messages = new ArrayList<>();
     private final Set<String> seen = new HashSet<>();
 
     Diagnostics(String file, String source) {
         this.file = file;
-        int lines = 1;
-        for (int i = 0; i < source.length(); i++) {
-            if (source.charAt(i) == '\n') {
-                lines++;
+        this.source = source;
+    }
+
+    private int[] lineStarts() {
+        if (lineStart == null) {
+            int lines = 1;
+            for (int i = 0; i < source.length(); i++) {
+                if (source.charAt(i) == '\n') {
+                    lines++;
+                }
+            }
+            lineStart = new int[lines];
+            for (int i = 0, k = 1; i < source.length(); i++) {
+                if (source.charAt(i) == '\n') {
+                    lineStart[k++] = i + 1;
+                }
             }
         }
-        lineStart = new int[lines];
-        for (int i = 0, k = 1; i < source.length(); i++) {
-            if (source.charAt(i) == '\n') {
-                lineStart[k++] = i + 1;
-            }
-        }
+        return lineStart;
     }
 
     /** Records an error at character {@code offset}. */
@@ -67,13 +75,13 @@ final class Diagnostics {
 
     /** 1-based line of {@code offset}. */
     int line(int offset) {
-        int k = Arrays.binarySearch(lineStart, offset);
+        int k = Arrays.binarySearch(lineStarts(), offset);
         return k >= 0 ? k + 1 : -k - 1;
     }
 
     /** 1-based column of {@code offset}. */
     int column(int offset) {
-        return offset - lineStart[line(offset) - 1] + 1;
+        return offset - lineStarts()[line(offset) - 1] + 1;
     }
 
     /** {@code LINE:COLUMN} of {@code offset}, for messages that point at a second place. */

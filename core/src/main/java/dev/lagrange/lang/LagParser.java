@@ -112,8 +112,8 @@ public final class LagParser {
     private long unrolled;
     private boolean hasOutput;
 
-    private LagParser(String source, String file) {
-        diag = new Diagnostics(file, source);
+    private LagParser(String source, Diagnostics diagnostics) {
+        diag = diagnostics;
         lex = new Lexer(source, diag);
     }
 
@@ -127,9 +127,7 @@ public final class LagParser {
         Diagnostics diagnostics = new Diagnostics(file, source);
         Program program = null;
         try {
-            LagParser parser = new LagParser(source, file);
-            diagnostics = parser.diag;
-            program = parser.program();
+            program = new LagParser(source, diagnostics).program();
         } catch (Diagnostics.Stop stop) {
             // the error limit was reached; what was found is reported below
         } catch (StackOverflowError e) {
@@ -836,7 +834,7 @@ public final class LagParser {
         return Operand.pending(f, NONE, v);
     }
 
-    /** {@code wsum(c0, c1, z1, ..., ck, zk)}: constant terms fold into c0. */
+    /** {@code wsum(c0, c1, z1, ..., ck, zk)}, taken literally: one weighted-sum node, never folded. */
     private Operand weightedSum(int tok, List<Operand> args) {
         if (args.size() % 2 == 0) {
             report(tok, "wsum takes a constant and then pairs of coefficient and term, got "
@@ -849,19 +847,13 @@ public final class LagParser {
                 return Operand.constant(Double.NaN);
             }
         }
-        double c0 = args.get(0).c;
         List<Double> c = new ArrayList<>();
         List<Var> z = new ArrayList<>();
         for (int k = 1; k < args.size(); k += 2) {
-            Operand term = args.get(k + 1);
-            if (term.isConstant()) {
-                c0 += args.get(k).c * term.c;
-            } else {
-                c.add(args.get(k).c);
-                z.add(term.var);
-            }
+            c.add(args.get(k).c);
+            z.add(materialize(args.get(k + 1)));
         }
-        return z.isEmpty() ? Operand.constant(c0) : weighted(c0, c, z);
+        return weighted(args.get(0).c, c, z);
     }
 
     private static Operand weighted(double c0, List<Double> c, List<Var> z) {

@@ -142,6 +142,9 @@ public final class LagPrinter {
                 deferred[i] = true;
                 continue;
             }
+            if (f == Primitive.IDENTITY) {
+                continue; // written 'name = label': nothing to inline into
+            }
             int[] a = p.arguments(i);
             int expected = i - 1;
             for (int k = a.length - 1; k >= 0; k--) {

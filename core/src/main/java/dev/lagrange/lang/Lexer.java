@@ -40,10 +40,11 @@ final class Lexer {
 
     Lexer(String source, Diagnostics diagnostics) {
         this.source = source;
-        int n = source.length();
+        char[] text = source.toCharArray();
+        int n = text.length;
         int i = 0;
         while (i < n) {
-            char c = source.charAt(i);
+            char c = text[i];
             if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
                 i++;
             } else if (c == '\n') {
@@ -52,14 +53,14 @@ final class Lexer {
                 }
                 i++;
             } else if (c == '#') {
-                while (i < n && source.charAt(i) != '\n') {
+                while (i < n && text[i] != '\n') {
                     i++;
                 }
-            } else if (isDigit(c) || c == '.' && i + 1 < n && isDigit(source.charAt(i + 1))) {
+            } else if (isDigit(c) || c == '.' && i + 1 < n && isDigit(text[i + 1])) {
                 i = number(i, diagnostics);
             } else if (Names.isIdentifierStart(c)) {
                 int s = i;
-                while (i < n && Names.isIdentifierPart(source.charAt(i))) {
+                while (i < n && Names.isIdentifierPart(text[i])) {
                     i++;
                 }
                 add(IDENT, s, i);
@@ -67,7 +68,7 @@ final class Lexer {
                 i = quoted(i, diagnostics);
             } else if (c == '%') {
                 int s = i++;
-                while (i < n && isDigit(source.charAt(i))) {
+                while (i < n && isDigit(text[i])) {
                     i++;
                 }
                 if (i == s + 1) {
@@ -76,7 +77,7 @@ final class Lexer {
                 } else {
                     add(TEMP, s, i);
                 }
-            } else if (c == '.' && i + 1 < n && source.charAt(i + 1) == '.') {
+            } else if (c == '.' && i + 1 < n && text[i + 1] == '.') {
                 add(DOTDOT, i, i + 2);
                 i += 2;
             } else {
