@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
  * status 2 and a message naming what is wrong.
  */
 final class ProgramOptions {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The .lag program; - reads standard input.")
+    @Parameters(index = "0", paramLabel = "FILE",
+            description = "The .lag program; - reads standard input (named <stdin> in messages).")
     String file;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE",
@@ -51,9 +52,10 @@ final class ProgramOptions {
      */
     Loaded load(Main main, boolean requireValues) {
         String source = read(main.in);
+        String name = file.equals("-") ? "<stdin>" : file;
         Program program;
         try {
-            program = main.parser.parse(source, file);
+            program = main.parser.parse(source, name);
         } catch (LagException e) {
             List<String> lines = new ArrayList<>();
             for (Diagnostic d : e.diagnostics()) {
@@ -61,14 +63,14 @@ final class ProgramOptions {
             }
             throw new Failure(Main.EXIT_USAGE, lines);
         } catch (ProgramException e) {
-            throw Failure.usage(file + ": error: " + e.getMessage());
+            throw Failure.usage(name + ": error: " + e.getMessage());
         }
         program = withOutput(program);
         program = withSets(program);
         if (requireValues) {
-            requireValues(program, source);
+            requireValues(program, source, name);
         }
-        return new Loaded(file, source, program);
+        return new Loaded(name, source, program);
     }
 
     private String read(InputStream in) {
@@ -131,7 +133,7 @@ final class ProgramOptions {
         return program.withInputDefaults(x);
     }
 
-    private void requireValues(Program program, String source) {
+    private void requireValues(Program program, String source, String file) {
         List<String> lines = new ArrayList<>();
         for (int k = 0; k < program.inputCount(); k++) {
             if (Double.isNaN(program.inputDefault(k)) && !set.containsKey(program.label(program.input(k)))) {

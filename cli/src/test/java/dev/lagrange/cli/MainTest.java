@@ -348,6 +348,9 @@ class MainTest {
         Run r = runWithInput("#domke\n", "solve", "-", "--json");
         assertEquals(0, r.status(), r.err());
         assertEquals(555.9719679015081, number(r.json("gradient"), "x"), 4e-15 * 556);
+        Run bad = runWithInput("#errors\n", "solve", "-");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().startsWith("<stdin>:2:5: error: unknown function 'exq'\n"), bad.err());
     }
 
     @Test
