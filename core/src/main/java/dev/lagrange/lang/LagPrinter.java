@@ -1,13 +1,277 @@
 package dev.lagrange.lang;
 
+import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
 
-/** Writes a {@link Program} as {@code .lag} source such that parsing it gives the same program. */
+/**
+ * Writes a {@link Program} as {@code .lag} source such that parsing it gives the same program:
+ * {@code LagParser.parse(LagPrinter.print(p), f).equals(p)} for every program p.
+ *
+ * <p>Exactness needs the parser to create the nodes in the program's own order with the same
+ * primitives and parameters, so the printer writes one statement per node, in node order:
+ * <ul>
+ *   <li>temporaries are labelled {@code %i} (i the node index), a form no user name takes; a
+ *       temporary used once, right before its user, is written inline in its user's expression
+ *       (at most {@value #MAX_INLINE} levels deep);</li>
+ *   <li>constants are statements {@code %i = 2.5}, never literals in expressions, since the parser
+ *       folds literals ({@code x * 2} is a weighted sum, {@code x * %3} a product);</li>
+ *   <li>weighted sums are written {@code wsum(c0, c1, z1, ...)}, constant exponents {@code a ^ p},
+ *       implicit constraints {@code implicit(u, g)};</li>
+ *   <li>a node of a cyclic block that reads a later node, and an input that stands before an input
+ *       with a smaller index, are created by {@code declare} at their place and defined as soon as
+ *       what they read exists;</li>
+ *   <li>names that are not plain identifiers (with integer indices) are back-quoted;
+ *       numbers are written by {@link Double#toString(double)}, which reads back exactly.</li>
+ * </ul>
+ * O(n + arguments) time.
+ */
 public final class LagPrinter {
-    private LagPrinter() {
+    /** The deepest nesting of inlined temporaries, well below the parser's expression depth limit. */
+    static final int MAX_INLINE = 16;
+
+    private final Program p;
+    private final String[] label;
+    private final boolean[] inline;
+    private final StringBuilder out = new StringBuilder();
+
+    private LagPrinter(Program p) {
+        this.p = p;
+        int n = p.size();
+        label = new String[n];
+        for (int i = 0; i < n; i++) {
+            label[i] = p.name(i) != null ? Names.format(p.name(i)) : "%" + i;
+        }
+        inline = new boolean[n];
     }
 
+    /**
+     * The program as {@code .lag} source.
+     *
+     * @throws IllegalArgumentException for a node no builder can make (an unnamed node that reads a
+     *     later node, a named constant)
+     */
     public static String print(Program program) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return new LagPrinter(program).write();
+    }
+
+    private String write() {
+        int n = p.size();
+        boolean[] deferred = chooseInline();
+        TreeMap<Integer, Integer> waitingInputs = new TreeMap<>();
+        PriorityQueue<int[]> waitingDefinitions = new PriorityQueue<>((u, v) -> Integer.compare(u[0], v[0]));
+        int nextInput = 0;
+        for (int i = 0; i < n; i++) {
+            Primitive f = p.primitive(i);
+            if (inline[i]) {
+                continue; // written inside its user's statement
+            }
+            if (f == Primitive.INPUT) {
+                int k = p.inputIndex(i);
+                if (k != nextInput) {
+                    out.append("declare ").append(label[i]).append('\n');
+                    waitingInputs.put(k, i);
+                    continue;
+                }
+                input(i);
+                nextInput++;
+                Integer next;
+                while ((next = waitingInputs.remove(nextInput)) != null) {
+                    input(next);
+                    nextInput++;
+                }
+            } else if (f == Primitive.CONSTANT) {
+                if (p.name(i) != null) {
+                    throw new IllegalArgumentException("constant node " + i + " is named '" + p.name(i) + "'");
+                }
+                out.append(label[i]).append(" = ").append(number(p.parameters(i)[0])).append('\n');
+            } else if (deferred[i]) {
+                if (p.name(i) == null) {
+                    throw new IllegalArgumentException("temporary " + p.label(i) + " reads a later node");
+                }
+                out.append("declare ").append(label[i]).append('\n');
+                waitingDefinitions.add(new int[] {maxArgument(i), i});
+            } else {
+                definition(i);
+            }
+            while (!waitingDefinitions.isEmpty() && waitingDefinitions.peek()[0] <= i) {
+                definition(waitingDefinitions.poll()[1]);
+            }
+        }
+        out.append("output");
+        for (int k = 0; k < p.outputCount(); k++) {
+            out.append(k == 0 ? " " : ", ").append(label[p.output(k)]);
+        }
+        out.append('\n');
+        for (int i : p.initializedNodes()) {
+            out.append("init ").append(label[i]).append(" = ").append(number(p.initialValue(i))).append('\n');
+        }
+        return out.toString();
+    }
+
+    /**
+     * Marks the temporaries written inline and returns the nodes that must be declared first. A
+     * temporary t is inlined into its only user u when the nodes of u's expression tree are exactly
+     * the nodes right before u, in the order the parser creates them (arguments left to right).
+     */
+    private boolean[] chooseInline() {
+        int n = p.size();
+        int[] uses = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (int a : p.arguments(i)) {
+                uses[a]++;
+            }
+        }
+        for (int k = 0; k < p.outputCount(); k++) {
+            uses[p.output(k)]++;
+        }
+        for (int i : p.initializedNodes()) {
+            uses[i]++;
+        }
+        boolean[] deferred = new boolean[n];
+        int[] first = new int[n];
+        int[] height = new int[n];
+        for (int i = 0; i < n; i++) {
+            first[i] = i;
+            Primitive f = p.primitive(i);
+            if (f == Primitive.INPUT || f == Primitive.CONSTANT) {
+                continue;
+            }
+            if (maxArgument(i) > i) {
+                deferred[i] = true;
+                continue;
+            }
+            if (f == Primitive.IDENTITY) {
+                continue; // written 'name = label': nothing to inline into
+            }
+            int[] a = p.arguments(i);
+            int expected = i - 1;
+            for (int k = a.length - 1; k >= 0; k--) {
+                int j = a[k];
+                Primitive g = p.primitive(j);
+                if (j == expected && p.name(j) == null && uses[j] == 1 && !deferred[j]
+                        && g != Primitive.INPUT && g != Primitive.CONSTANT && g != Primitive.IDENTITY
+                        && height[j] < MAX_INLINE) {
+                    inline[j] = true;
+                    expected = first[j] - 1;
+                    height[i] = Math.max(height[i], height[j] + 1);
+                }
+            }
+            first[i] = expected + 1;
+        }
+        return deferred;
+    }
+
+    private int maxArgument(int i) {
+        int max = -1;
+        for (int a : p.arguments(i)) {
+            max = Math.max(max, a);
+        }
+        return max;
+    }
+
+    private void input(int i) {
+        out.append("input ").append(label[i]);
+        double value = p.inputDefault(p.inputIndex(i));
+        if (!Double.isNaN(value)) {
+            out.append(" = ").append(number(value));
+        }
+        out.append('\n');
+    }
+
+    private void definition(int i) {
+        out.append(label[i]).append(" = ");
+        if (p.primitive(i) == Primitive.IDENTITY) {
+            out.append(label[p.arguments(i)[0]]);
+        } else {
+            expression(i);
+        }
+        out.append('\n');
+    }
+
+    /** The right-hand side that makes the parser create node {@code i} (and its inlined arguments). */
+    private void expression(int i) {
+        Primitive f = p.primitive(i);
+        int[] a = p.arguments(i);
+        double[] c = p.parameters(i);
+        switch (f) {
+            case NEG -> {
+                out.append('-');
+                operand(a[0]);
+            }
+            case ADD, SUB, MUL, DIV -> {
+                operand(a[0]);
+                out.append(' ').append(f.symbol()).append(' ');
+                operand(a[1]);
+            }
+            case POWC -> {
+                operand(a[0]);
+                out.append(" ^ ").append(number(c[0]));
+            }
+            case WEIGHTED_SUM -> {
+                if (a.length == 1 && c[1] == 1) {
+                    operand(a[0]); // the parser's form of z + c
+                    out.append(" + ").append(number(c[0]));
+                    return;
+                }
+                if (a.length == 1 && Double.doubleToRawLongBits(c[0]) == 0) {
+                    out.append(number(c[1])).append(" * "); // the parser's form of c * z
+                    operand(a[0]);
+                    return;
+                }
+                out.append("wsum(").append(number(c[0]));
+                for (int k = 0; k < a.length; k++) {
+                    out.append(", ").append(number(c[k + 1])).append(", ");
+                    argument(a[k]);
+                }
+                out.append(')');
+            }
+            default -> { // functions, pow, max, min, implicit
+                out.append(f.symbol()).append('(');
+                for (int k = 0; k < a.length; k++) {
+                    if (k > 0) {
+                        out.append(", ");
+                    }
+                    argument(a[k]);
+                }
+                out.append(')');
+            }
+        }
+    }
+
+    /** An operand of an operator: a label, a call, or an inlined operator expression in parentheses. */
+    private void operand(int j) {
+        if (inline[j] && isCall(j)) {
+            expression(j);
+        } else if (inline[j]) {
+            out.append('(');
+            expression(j);
+            out.append(')');
+        } else {
+            out.append(label[j]);
+        }
+    }
+
+    /** A function argument: a label or an inlined expression. */
+    private void argument(int j) {
+        if (inline[j]) {
+            expression(j);
+        } else {
+            out.append(label[j]);
+        }
+    }
+
+    /** Whether node {@code j} is written as a call {@code f(...)}, which needs no parentheses. */
+    private boolean isCall(int j) {
+        return switch (p.primitive(j)) {
+            case NEG, ADD, SUB, MUL, DIV, POWC -> false;
+            case WEIGHTED_SUM -> p.arity(j) != 1;
+            default -> true;
+        };
+    }
+
+    private static String number(double v) {
+        return Double.toString(v);
     }
 }

@@ -360,6 +360,25 @@ public final class Program {
             return input(name, Double.NaN);
         }
 
+        /**
+         * Defines the placeholder {@code v} (from {@link #declare}) as the next input, for an input
+         * that is used before it is declared.
+         *
+         * @throws ProgramException when {@code v} is already defined
+         */
+        public Var input(Var v, double defaultValue) {
+            own(v);
+            if (op[v.id] != UNDEFINED) {
+                throw new ProgramException("'" + v + "' is assigned more than once", List.of(v.toString()));
+            }
+            op[v.id] = (byte) Primitive.INPUT.ordinal();
+            paramOff[v.id] = paramCount;
+            appendParams(new double[] {inputs.size()});
+            inputs.add(v.id);
+            inputDefaults.add(defaultValue);
+            return v;
+        }
+
         /** The constant {@code c} (one node per distinct value). */
         public Var constant(double c) {
             return constants.computeIfAbsent(Double.doubleToLongBits(c),

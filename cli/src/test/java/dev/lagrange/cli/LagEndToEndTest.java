@@ -1,0 +1,187 @@
+package dev.lagrange.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The command on {@code .lag} files with the real parser and printer: the seed's program, parser
+ * errors, and the adjoint round trip for the seed and for seeded random programs: solving the printed
+ * gradient program gives the gradient that back-substitution gives, to the last bit.
+ */
+class LagEndToEndTest {
+    static final String SEED = """
+            # f(x) = exp(exp(x) + exp(x)^2) + sin(exp(x) + exp(x)^2)
+            input x = 0.5
+            a = exp(x)
+            b = a^2
+            c = a + b
+            d = exp(c)
+            e = sin(c)
+            f = d + e
+            output f
+            """;
+
+    @TempDir
+    Path dir;
+
+    record Run(int status, String out, String err) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json(String key) {
+            return (Map<String, Object>) MiniJson.object(out).get(key);
+        }
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintWriter(out), new PrintWriter(err));
+        assertFalse(err.toString().contains("\tat "), err.toString());
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    String file(String name, String content) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, content, StandardCharsets.UTF_8);
+        return p.toString();
+    }
+
+    @Test
+    void theSeedSolves() throws IOException {
+        Run r = run("solve", file("seed.lag", SEED), "--json", "--check");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(555.9719679015081, (Double) r.json("gradient").get("x"), 4e-15 * 556);
+        assertEquals(337.2140444730328, (Double) r.json("multipliers").get("a"), 1e-12);
+        assertEquals(78.46854058534002, (Double) r.json("multipliers").get("c"), 1e-13);
+        assertEquals(78.46854058534002, (Double) r.json("multipliers").get("b"), 1e-13);
+        assertTrue((Double) r.json("check").get("maxRelativeError") < 1e-8, r.out());
+    }
+
+    @Test
+    void parserErrorsExitWithTwoOnePerLine() throws IOException {
+        String f = file("bad.lag", "input x = 1\ny = exq(x)\nz = y + q + r\noutput z\n");
+        Run r = run("solve", f);
+        assertEquals(2, r.status());
+        assertEquals("", r.out());
+        List<String> lines = r.err().lines().toList();
+        assertTrue(lines.size() >= 2, r.err());
+        for (String line : lines) {
+            assertTrue(line.matches(java.util.regex.Pattern.quote(f) + ":\\d+:\\d+: error: .+"), line);
+        }
+        assertTrue(r.err().contains("exq"), r.err());
+    }
+
+    @Test
+    void anInputWithoutAValueIsNamedAtItsDeclaration() throws IOException {
+        String f = file("nodefault.lag", "input x = 1, y\nf = x * y\noutput f\n");
+        Run r = run("solve", f);
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith(f + ":1:14: error: input 'y' has no value"), r.err());
+        Run given = run("solve", f, "--set", "y=4", "--json");
+        assertEquals(0, given.status(), given.err());
+        assertEquals(4.0, (Double) given.json("gradient").get("x"));
+        assertEquals(1.0, (Double) given.json("gradient").get("y"));
+    }
+
+    @Test
+    void theSeedsAdjointHasOneStatementPerMultiplierAndRoundTrips() throws IOException {
+        String f = file("seed.lag", SEED);
+        Run adjoint = run("adjoint", f);
+        assertEquals(0, adjoint.status(), adjoint.err());
+        String text = adjoint.out();
+        for (String v : new String[] {"f", "e", "d", "c", "b", "a"}) {
+            assertTrue(text.contains("lambda_" + v + " ="), text);
+        }
+        assertTrue(text.indexOf("lambda_f =") < text.indexOf("lambda_c =")
+                && text.indexOf("lambda_c =") < text.indexOf("lambda_a ="), text);
+        assertTrue(text.contains("grad_x ="), text);
+        assertTrue(text.strip().endsWith("output grad_x"), text);
+        Run solved = run("solve", file("seed-adjoint.lag", text), "--json");
+        assertEquals(0, solved.status(), solved.err());
+        double g = (Double) run("solve", f, "--json").json("gradient").get("x");
+        assertEquals(g, (Double) solved.json("values").get("grad_x"));
+        assertEquals(337.2140444730328, (Double) solved.json("values").get("lambda_a"), 1e-12);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+    void randomProgramsRoundTripThroughTheAdjoint(long seed) throws IOException {
+        String source = randomSource(new Random(seed), 3, 25);
+        String f = file("random.lag", source);
+        Run solved = run("solve", f, "--json");
+        assertEquals(0, solved.status(), "seed " + seed + "\n" + source + solved.err());
+        Run adjoint = run("adjoint", f);
+        assertEquals(0, adjoint.status(), "seed " + seed + "\n" + adjoint.err());
+        Run gradient = run("solve", file("random-adjoint.lag", adjoint.out()), "--json");
+        assertEquals(0, gradient.status(), "seed " + seed + "\n" + adjoint.out() + gradient.err());
+        Map<String, Object> expected = solved.json("gradient");
+        Map<String, Object> values = gradient.json("values");
+        for (Map.Entry<String, Object> e : expected.entrySet()) {
+            double want = (Double) e.getValue();
+            double got = (Double) values.get("grad_" + e.getKey());
+            assertEquals(want, got, 0,
+                    "seed " + seed + ", d/d" + e.getKey() + "\n" + source + "\n" + adjoint.out());
+        }
+    }
+
+    /**
+     * A random acyclic {@code .lag} program: d inputs with defaults in (-1, 1), n statements each
+     * applying a random function or operator to earlier variables squashed by tanh (shifted into
+     * (0.5, 2.5) where the function needs a positive argument), the objective their last four.
+     */
+    static String randomSource(Random random, int d, int n) {
+        StringBuilder s = new StringBuilder("# random program\n");
+        List<String> vars = new ArrayList<>();
+        for (int k = 0; k < d; k++) {
+            s.append("input x").append(k).append(" = ").append(Math.round(2000 * random.nextDouble() - 1000) / 1000.0)
+                    .append('\n');
+            vars.add("x" + k);
+        }
+        String[] unary = {"exp", "sin", "cos", "tanh", "sigmoid", "abs", "relu", "softplus", "tan", "-"};
+        String[] positive = {"log", "sqrt"};
+        String[] binary = {"+", "-", "*", "/", "max", "min", "pow", "^"};
+        for (int i = 0; i < n; i++) {
+            String a = "tanh(" + vars.get(random.nextInt(vars.size())) + ")";
+            String b = "tanh(" + vars.get(random.nextInt(vars.size())) + ")";
+            String expr;
+            switch (random.nextInt(3)) {
+                case 0 -> {
+                    String f = unary[random.nextInt(unary.length)];
+                    expr = f.equals("-") ? "-" + a : f + "(" + a + ")";
+                }
+                case 1 -> expr = positive[random.nextInt(positive.length)] + "(1.5 + " + a + ")";
+                default -> {
+                    String op = binary[random.nextInt(binary.length)];
+                    expr = switch (op) {
+                        case "/" -> a + " / (1.5 + " + b + ")";
+                        case "max", "min" -> op + "(" + a + ", " + (random.nextInt(4) == 0 ? a : b) + ")";
+                        case "pow" -> "pow(1.5 + " + a + ", " + b + ")";
+                        case "^" -> "(1.5 + " + a + ")^" + (1 + random.nextInt(3));
+                        default -> a + " " + op + " " + b;
+                    };
+                }
+            }
+            s.append('v').append(i).append(" = ").append(expr).append('\n');
+            vars.add("v" + i);
+        }
+        s.append("objective = ").append(String.join(" + ", vars.subList(vars.size() - 4, vars.size()))).append('\n');
+        s.append("output objective\n");
+        return s.toString();
+    }
+}

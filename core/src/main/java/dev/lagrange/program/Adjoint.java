@@ -1,0 +1,366 @@
+package dev.lagrange.program;
+
+import dev.lagrange.primitive.Primitive;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The rote program transformation of reverse-mode differentiation: from an acyclic program
+ * {@code z_i = f_i(z_alpha(i))} with objective {@code z_n}, the program that computes its gradient.
+ * The new program has the same inputs (and defaults), then the forward statements unchanged, then one
+ * statement per multiplier in reverse evaluation order, the multiplier equations of the Lagrangian
+ * solved by back-substitution,
+ * <pre>
+ *   lambda_j = [j = n] + sum_{i in beta(j)} lambda_i * df_i/dz_j,
+ * </pre>
+ * each local partial written with primitives (so {@code lambda_c = lambda_e * cos(c) + lambda_d * d}
+ * for {@code d = exp(c)}, {@code e = sin(c)}), and ends with {@code output grad_x1, ..., grad_xd},
+ * since {@code grad f(x) = lambda_{1:d}}. Evaluating the new program's outputs by substitution gives
+ * the gradient that back-substitution gives on the original. The terms of a sum come in the order
+ * back-substitution accumulates them (users i descending, after the seed), so the two agree to the
+ * last bit: every partial below is computed by the same floating-point operations as in
+ * {@link Primitive#partials}.
+ *
+ * <p><b>Names.</b> The multiplier of a named variable {@code v} is {@code lambda_v} ({@code lambda_h[3]}
+ * for {@code h[3]}); the multiplier of input {@code x} is {@code grad_x}. A name already taken gets a
+ * suffix {@code _1}, {@code _2}, ... (before any index). Multipliers of temporaries are temporaries,
+ * constants have none. A named variable that the objective does not depend on gets
+ * {@code lambda_v = 0}; a program without inputs outputs its objective.
+ *
+ * <p><b>Local partials</b> (a, b the arguments, z the node's own value; {@code sign}, {@code step} below):
+ * {@code exp: z; log: 1 / a; sin: cos(a); cos: -sin(a); tan: 1 + z^2; tanh: 1 - z^2;
+ * sigmoid: z * (1 - z); sqrt: 0.5 / z; softplus: sigmoid(a); a / b: 1 / b and -(z / b);
+ * a * b: b and a; a^p: p * a^(p-1); pow(a, b): b * pow(a, b - 1) and z * log(max(a, 4.9E-324))};
+ * sums, differences, negation, identities and weighted sums contribute their constant coefficients.
+ * The kinks keep the conventions of {@link Primitive}, exactly, through
+ * {@code step(t) = [t > 0] = min(2 (relu(t) / (relu(t) + 4.9E-324)), 1)} and
+ * {@code sign(t) = min(max(2 (t / (abs(t) + 4.9E-324)), -1), 1)}: for t != 0 the ratio
+ * {@code |t| / (|t| + 2^-1074)} lies in [1/2, 1] (|t| is at least the smallest subnormal
+ * {@code 2^-1074}), so doubling and clamping give exactly 1, while t = 0 gives exactly 0, and no
+ * intermediate value overflows. Then {@code abs: sign(a)} (0 at 0), {@code relu: step(a)} (0 at
+ * 0), {@code max(a, b): 1 - step(b - a)} and {@code step(b - a)} (ties to a),
+ * {@code min(a, b): 1 - step(a - b)} and {@code step(a - b)} (ties to a); the sign of a correctly
+ * rounded difference is the sign of the exact difference, so ties are detected exactly.
+ * Three differences from the solvers remain: where the arguments of {@code max} or {@code min} are
+ * finite but more than {@code Double.MAX_VALUE} apart, their difference overflows (a solver then
+ * reports a non-finite value, never a wrong one); back-substitution skips a multiplier that is
+ * exactly 0 while the transformed program multiplies it out ({@code 0 * inf = NaN} where a partial
+ * is infinite); and {@code pow(a, b)} at {@code a = 0, b = 0} gives NaN instead of the convention 0.
+ *
+ * <p>O(n + edges) time and size: each argument edge adds a bounded number of nodes.
+ *
+ * <p>Reference: T. Vieira, "Backprop is not just the chain rule" (2017); J. Domke's notes on
+ * automatic differentiation (the example above).
+ */
+public final class Adjoint {
+    /** {@code 2^-1074}, the smallest positive double: no nonzero |t| is below it. */
+    private static final double TINY = Double.MIN_VALUE;
+
+    private final Program p;
+    private final Program.Builder b = Program.builder();
+    private final Set<String> taken = new HashSet<>();
+    private final Var[] z;
+    private final List<List<Term>> pending;
+
+    private Adjoint(Program program) {
+        this.p = program;
+        this.z = new Var[program.size()];
+        this.pending = new ArrayList<>(program.size());
+        for (int i = 0; i < program.size(); i++) {
+            pending.add(null);
+            if (program.name(i) != null) {
+                taken.add(program.name(i));
+            }
+        }
+    }
+
+    /**
+     * The gradient program of {@code program}, whose outputs are the partial derivatives of its
+     * objective with respect to its inputs, in input order.
+     *
+     * @throws ProgramException when the program has a cyclic block (naming its variables): the
+     *     multipliers of a cycle solve a linear system, not a back-substitution
+     * @throws IllegalArgumentException for vector (wider than one slot) nodes, not supported yet
+     */
+    public static Program of(Program program) {
+        if (!program.isAcyclic()) {
+            Condensation blocks = program.blocks();
+            List<String> names = new ArrayList<>();
+            for (int i = blocks.cyclicStart(0); i < blocks.cyclicEnd(0); i++) {
+                if (program.name(i) != null) {
+                    names.add(program.name(i));
+                }
+            }
+            if (names.isEmpty()) {
+                for (int i = blocks.cyclicStart(0); i < blocks.cyclicEnd(0); i++) {
+                    names.add(program.label(i));
+                }
+            }
+            throw new ProgramException("the variables " + String.join(", ", names) + " form a cycle; the adjoint "
+                    + "transformation needs an acyclic program (the multipliers of a cycle solve a linear system)",
+                    names);
+        }
+        for (int i = 0; i < program.size(); i++) {
+            if (program.width(i) != 1) {
+                throw new IllegalArgumentException("'" + program.label(i) + "' is a vector; the adjoint "
+                        + "transformation handles scalar programs only");
+            }
+        }
+        return new Adjoint(program).build();
+    }
+
+    /**
+     * One contribution {@code c * lambda_i * partial} to a multiplier; {@code partial == null} means 1.
+     * The partial is built only when the multiplier's statement is, so that each statement's nodes
+     * come right before it, in the order a parser creates them, and print as one expression.
+     */
+    private record Term(double c, Var lambda, Supplier<Var> partial) {
+    }
+
+    private Program build() {
+        int n = p.size();
+        for (int i = 0; i < n; i++) {
+            z[i] = forward(i);
+        }
+        constants();
+        Var[] grad = new Var[p.inputCount()];
+        for (int j = n - 1; j >= 0; j--) {
+            Primitive f = p.primitive(j);
+            if (f == Primitive.CONSTANT) {
+                continue;
+            }
+            String name = p.name(j);
+            Var lambda;
+            if (f == Primitive.INPUT) {
+                int k = p.inputIndex(j);
+                lambda = multiplier(j, fresh("grad_", name != null ? name : "x" + (k + 1)));
+                grad[k] = lambda;
+            } else {
+                lambda = multiplier(j, name != null ? fresh("lambda_", name) : null);
+            }
+            if (lambda != null) {
+                pushToArguments(j, lambda);
+            }
+        }
+        if (grad.length == 0) {
+            b.output(z[p.objective()]);
+        } else {
+            b.output(grad);
+        }
+        return b.build();
+    }
+
+    private Var forward(int i) {
+        Primitive f = p.primitive(i);
+        double[] params = p.parameters(i);
+        String name = p.name(i);
+        switch (f) {
+            case INPUT:
+                return b.input(name, p.inputDefault(p.inputIndex(i)));
+            case CONSTANT:
+                return b.constant(params[0]);
+            default:
+                int[] a = p.arguments(i);
+                Var[] args = new Var[a.length];
+                for (int k = 0; k < a.length; k++) {
+                    args[k] = z[a[k]];
+                }
+                return name != null ? b.define(name, f, params, args) : b.apply(f, params, args);
+        }
+    }
+
+    /**
+     * Creates the constants the partials use before the first multiplier, so that none is created
+     * in the middle of a statement (the builder keeps one node per constant).
+     */
+    private void constants() {
+        for (int i = 0; i < p.size(); i++) {
+            switch (p.primitive(i)) {
+                case DIV, LOG -> b.constant(1);
+                case SQRT -> b.constant(0.5);
+                case POW -> b.constant(TINY);
+                case ABS -> {
+                    b.constant(-1);
+                    b.constant(1);
+                }
+                case RELU, MAX, MIN -> b.constant(1);
+                default -> { }
+            }
+        }
+    }
+
+    /**
+     * Node j's multiplier: its seed plus its pending terms, left to right, named {@code name}
+     * (always defined then, as 0 if need be); for a temporary a new temporary, an existing
+     * multiplier when it is a single unit term, or null when it is exactly 0.
+     */
+    private Var multiplier(int j, String name) {
+        List<Term> terms = pending.get(j);
+        pending.set(j, null);
+        boolean seeded = j == p.objective();
+        if (terms == null) {
+            if (!seeded && name == null) {
+                return null;
+            }
+            // A multiplier that is a constant belongs to no statement of its own: name a copy.
+            return name == null ? b.constant(1) : b.define(name, Primitive.IDENTITY, new double[0],
+                    b.constant(seeded ? 1 : 0));
+        }
+        Term first = terms.get(0);
+        if (!seeded && name != null && terms.size() == 1 && first.c == 1 && first.partial == null) {
+            // Passed on unchanged, the multiplier belongs to another node: name a copy, not that node.
+            return b.define(name, Primitive.IDENTITY, new double[0], first.lambda);
+        }
+        Var sum;
+        if (seeded) {
+            sum = b.weightedSum(1, new double[] {first.c}, product(first));
+        } else if (first.c == 1) {
+            sum = product(first);
+        } else if (first.c == -1) {
+            sum = b.neg(product(first));
+        } else {
+            sum = b.mul(first.c, product(first));
+        }
+        for (int k = 1; k < terms.size(); k++) {
+            Term t = terms.get(k);
+            if (t.c == 1) {
+                sum = b.add(sum, product(t));
+            } else if (t.c == -1) {
+                sum = b.sub(sum, product(t));
+            } else {
+                Var v = product(t);
+                sum = b.add(sum, b.mul(t.c, v));
+            }
+        }
+        return name == null ? sum : b.let(name, sum);
+    }
+
+    private Var product(Term t) {
+        return t.partial == null ? t.lambda : b.mul(t.lambda, t.partial.get());
+    }
+
+    /** Adds {@code lambda_i * df_i/dz_a} to the pending terms of every argument a of node i. */
+    private void pushToArguments(int i, Var lambda) {
+        Primitive f = p.primitive(i);
+        int[] a = p.arguments(i);
+        double[] params = p.parameters(i);
+        Var za = a.length > 0 ? z[a[0]] : null;
+        Var zb = a.length > 1 ? z[a[1]] : null;
+        Var zi = z[i];
+        switch (f) {
+            case INPUT, CONSTANT -> { }
+            case IDENTITY -> push(a[0], 1, lambda, null);
+            case NEG -> push(a[0], -1, lambda, null);
+            case ADD -> {
+                push(a[0], 1, lambda, null);
+                push(a[1], 1, lambda, null);
+            }
+            case SUB -> {
+                push(a[0], 1, lambda, null);
+                push(a[1], -1, lambda, null);
+            }
+            case MUL -> {
+                push(a[0], 1, lambda, () -> zb);
+                push(a[1], 1, lambda, () -> za);
+            }
+            case DIV -> {
+                push(a[0], 1, lambda, () -> b.div(b.constant(1), zb));
+                push(a[1], -1, lambda, () -> b.div(zi, zb));
+            }
+            case POW -> {
+                push(a[0], 1, lambda, () -> b.mul(zb, b.pow(za, b.add(zb, -1))));
+                push(a[1], 1, lambda, () -> b.mul(zi, b.log(b.max(za, b.constant(TINY)))));
+            }
+            case POWC -> {
+                double e = params[0];
+                if (e == 1) {
+                    push(a[0], 1, lambda, null);
+                } else if (e == 2) {
+                    push(a[0], 2, lambda, () -> za);
+                } else if (e != 0) {
+                    push(a[0], 1, lambda, () -> b.mul(e, b.pow(za, e - 1)));
+                }
+            }
+            case EXP -> push(a[0], 1, lambda, () -> zi);
+            case LOG -> push(a[0], 1, lambda, () -> b.div(b.constant(1), za));
+            case SIN -> push(a[0], 1, lambda, () -> b.cos(za));
+            case COS -> push(a[0], -1, lambda, () -> b.sin(za));
+            case TAN -> push(a[0], 1, lambda, () -> b.add(b.pow(zi, 2), 1));
+            case TANH -> push(a[0], 1, lambda, () -> b.weightedSum(1, new double[] {-1}, b.pow(zi, 2)));
+            case SIGMOID -> push(a[0], 1, lambda, () -> b.mul(zi, b.weightedSum(1, new double[] {-1}, zi)));
+            case SQRT -> push(a[0], 1, lambda, () -> b.div(b.constant(0.5), zi));
+            case SOFTPLUS -> push(a[0], 1, lambda, () -> b.sigmoid(za));
+            case ABS -> push(a[0], 1, lambda, () -> sign(() -> za));
+            case RELU -> push(a[0], 1, lambda, () -> step(() -> za));
+            case MAX -> {
+                push(a[0], 1, lambda, () -> b.weightedSum(1, new double[] {-1}, above(zb, za)));
+                push(a[1], 1, lambda, () -> above(zb, za));
+            }
+            case MIN -> {
+                push(a[0], 1, lambda, () -> b.weightedSum(1, new double[] {-1}, above(za, zb)));
+                push(a[1], 1, lambda, () -> above(za, zb));
+            }
+            case WEIGHTED_SUM -> {
+                for (int k = 0; k < a.length; k++) {
+                    if (params[k + 1] != 0) {
+                        push(a[k], params[k + 1], lambda, null);
+                    }
+                }
+            }
+            case IMPLICIT -> throw new IllegalStateException("an implicit constraint outside a cyclic block");
+            default -> throw new IllegalStateException("no adjoint rule for " + f);
+        }
+    }
+
+    /**
+     * {@code [t > 0] = min(2 (relu(t) / (relu(t) + 4.9E-324)), 1)}, exactly 0 or 1 for finite t
+     * (see the class comment); t is built twice so that the expression prints inline.
+     */
+    private Var step(Supplier<Var> t) {
+        Var ratio = b.div(b.relu(t.get()), b.add(b.relu(t.get()), TINY));
+        return b.min(b.mul(2, ratio), b.constant(1));
+    }
+
+    /** {@code [u > v] = step(u - v)}. */
+    private Var above(Var u, Var v) {
+        return step(() -> b.sub(u, v));
+    }
+
+    /** {@code sign(t) = min(max(2 (t / (abs(t) + 4.9E-324)), -1), 1)}, exactly -1, 0 or 1 for finite t. */
+    private Var sign(Supplier<Var> t) {
+        Var ratio = b.div(t.get(), b.add(b.abs(t.get()), TINY));
+        return b.min(b.max(b.mul(2, ratio), b.constant(-1)), b.constant(1));
+    }
+
+    private void push(int j, double c, Var lambda, Supplier<Var> partial) {
+        if (p.primitive(j) == Primitive.CONSTANT) {
+            return;
+        }
+        List<Term> terms = pending.get(j);
+        if (terms == null) {
+            terms = new ArrayList<>(2);
+            pending.set(j, terms);
+        }
+        terms.add(new Term(c, lambda, partial));
+    }
+
+    /** {@code prefix + name}, with a numeric suffix before any index when that name is taken. */
+    private String fresh(String prefix, String name) {
+        String candidate = prefix + name;
+        if (taken.add(candidate)) {
+            return candidate;
+        }
+        int bracket = name.indexOf('[');
+        String stem = bracket < 0 ? name : name.substring(0, bracket);
+        String index = bracket < 0 ? "" : name.substring(bracket);
+        for (int k = 1;; k++) {
+            candidate = prefix + stem + "_" + k + index;
+            if (taken.add(candidate)) {
+                return candidate;
+            }
+        }
+    }
+}
