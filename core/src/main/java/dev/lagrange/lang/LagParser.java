@@ -664,9 +664,7 @@ public final class LagParser {
 
     /** expression := term (('+' | '-') term)* */
     private Operand expression() {
-        if (++depth > MAX_DEPTH) {
-            fail(pos, "expression is nested more than " + MAX_DEPTH + " levels deep");
-        }
+        enter();
         Operand left = term();
         while (kind() == PLUS || kind() == MINUS) {
             byte op = kind();
@@ -676,6 +674,13 @@ public final class LagParser {
         }
         depth--;
         return left;
+    }
+
+    /** One level deeper into an expression; the depth is reset at each statement, so errors need not unwind it. */
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            fail(pos, "expression is nested more than " + MAX_DEPTH + " levels deep");
+        }
     }
 
     /** term := unary (('*' | '/') unary)* */
@@ -712,9 +717,7 @@ public final class LagParser {
         }
         pos++;
         base = early(base);
-        if (++depth > MAX_DEPTH) {
-            fail(pos, "expression is nested more than " + MAX_DEPTH + " levels deep");
-        }
+        enter();
         Operand exponent = unary();
         depth--;
         return combine(CARET, base, exponent);

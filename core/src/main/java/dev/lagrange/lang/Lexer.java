@@ -42,7 +42,7 @@ final class Lexer {
         this.source = source;
         char[] text = source.toCharArray();
         int n = text.length;
-        int i = 0;
+        int i = n > 0 && text[0] == '\uFEFF' ? 1 : 0; // a byte-order mark some editors write
         while (i < n) {
             char c = text[i];
             if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
