@@ -9,7 +9,10 @@ import dev.lagrange.primitive.Primitive;
  * run it on the acyclic segments between cyclic blocks.
  *
  * <p>These are the hot loops: a switch on the node's primitive, reads from {@code z} at argument
- * slots, no allocation. Cost per node is O(arity).
+ * slots, no allocation. Cost per node is O(arity). Each primitive is still declared once, in
+ * {@link Primitive}; the switches below only name the constant whose method to call, so that the
+ * JIT compiler sees one receiver per call site and inlines it, where a call through
+ * {@code Primitive.ofOrdinal(o)} would be a megamorphic virtual call per node.
  */
 public final class Sweeps {
     private static final int INPUT = Primitive.INPUT.ordinal();
@@ -55,9 +58,9 @@ public final class Sweeps {
             } else if (o == INPUT) {
                 v = x[(int) params[c]];
             } else {
-                v = PRIMITIVES[o].value(z[args[k]], z[args[k + 1]], params[c]);
+                v = value(PRIMITIVES[o], z[args[k]], z[args[k + 1]], params[c]);
             }
-            z[slot[i]] = v;
+            z[slot == null ? i : slot[i]] = v;
         }
     }
 
@@ -84,7 +87,66 @@ public final class Sweeps {
         if (o == INPUT) {
             return x[(int) p.params[c]];
         }
-        return PRIMITIVES[o].value(z[p.args[k]], z[p.args[k + 1]], p.params[c]);
+        return value(PRIMITIVES[o], z[p.args[k]], z[p.args[k + 1]], p.params[c]);
+    }
+
+    /** {@code f.value(a, b, p)}, dispatched statically (see the class comment). */
+    private static double value(Primitive f, double a, double b, double p) {
+        switch (f) {
+            case CONSTANT: return Primitive.CONSTANT.value(a, b, p);
+            case IDENTITY: return Primitive.IDENTITY.value(a, b, p);
+            case IMPLICIT: return Primitive.IMPLICIT.value(a, b, p);
+            case NEG: return Primitive.NEG.value(a, b, p);
+            case ADD: return Primitive.ADD.value(a, b, p);
+            case SUB: return Primitive.SUB.value(a, b, p);
+            case MUL: return Primitive.MUL.value(a, b, p);
+            case DIV: return Primitive.DIV.value(a, b, p);
+            case POW: return Primitive.POW.value(a, b, p);
+            case POWC: return Primitive.POWC.value(a, b, p);
+            case EXP: return Primitive.EXP.value(a, b, p);
+            case LOG: return Primitive.LOG.value(a, b, p);
+            case SIN: return Primitive.SIN.value(a, b, p);
+            case COS: return Primitive.COS.value(a, b, p);
+            case TAN: return Primitive.TAN.value(a, b, p);
+            case TANH: return Primitive.TANH.value(a, b, p);
+            case SIGMOID: return Primitive.SIGMOID.value(a, b, p);
+            case SQRT: return Primitive.SQRT.value(a, b, p);
+            case ABS: return Primitive.ABS.value(a, b, p);
+            case RELU: return Primitive.RELU.value(a, b, p);
+            case MAX: return Primitive.MAX.value(a, b, p);
+            case MIN: return Primitive.MIN.value(a, b, p);
+            case SOFTPLUS: return Primitive.SOFTPLUS.value(a, b, p);
+            default: return f.value(a, b, p);
+        }
+    }
+
+    /** {@code f.partials(a, b, p, z, d)}, dispatched statically (see the class comment). */
+    private static void partials(Primitive f, double a, double b, double p, double z, double[] d) {
+        switch (f) {
+            case IDENTITY: Primitive.IDENTITY.partials(a, b, p, z, d); break;
+            case IMPLICIT: Primitive.IMPLICIT.partials(a, b, p, z, d); break;
+            case NEG: Primitive.NEG.partials(a, b, p, z, d); break;
+            case ADD: Primitive.ADD.partials(a, b, p, z, d); break;
+            case SUB: Primitive.SUB.partials(a, b, p, z, d); break;
+            case MUL: Primitive.MUL.partials(a, b, p, z, d); break;
+            case DIV: Primitive.DIV.partials(a, b, p, z, d); break;
+            case POW: Primitive.POW.partials(a, b, p, z, d); break;
+            case POWC: Primitive.POWC.partials(a, b, p, z, d); break;
+            case EXP: Primitive.EXP.partials(a, b, p, z, d); break;
+            case LOG: Primitive.LOG.partials(a, b, p, z, d); break;
+            case SIN: Primitive.SIN.partials(a, b, p, z, d); break;
+            case COS: Primitive.COS.partials(a, b, p, z, d); break;
+            case TAN: Primitive.TAN.partials(a, b, p, z, d); break;
+            case TANH: Primitive.TANH.partials(a, b, p, z, d); break;
+            case SIGMOID: Primitive.SIGMOID.partials(a, b, p, z, d); break;
+            case SQRT: Primitive.SQRT.partials(a, b, p, z, d); break;
+            case ABS: Primitive.ABS.partials(a, b, p, z, d); break;
+            case RELU: Primitive.RELU.partials(a, b, p, z, d); break;
+            case MAX: Primitive.MAX.partials(a, b, p, z, d); break;
+            case MIN: Primitive.MIN.partials(a, b, p, z, d); break;
+            case SOFTPLUS: Primitive.SOFTPLUS.partials(a, b, p, z, d); break;
+            default: f.partials(a, b, p, z, d); break;
+        }
     }
 
     /**
@@ -109,7 +171,8 @@ public final class Sweeps {
         final double[] params = p.params;
         final double[] d = new double[2];
         for (int i = to - 1; i >= from; i--) {
-            double li = src[slot[i]];
+            int s = slot == null ? i : slot[i];
+            double li = src[s];
             if (li == 0) {
                 continue;
             }
@@ -128,7 +191,7 @@ public final class Sweeps {
             }
             int a = args[k];
             int b = args[k + 1];
-            PRIMITIVES[o].partials(z[a], z[b], params[c], z[slot[i]], d);
+            partials(PRIMITIVES[o], z[a], z[b], params[c], z[s], d);
             dst[a] += li * d[0];
             if (arity == 2) {
                 dst[b] += li * d[1];
@@ -158,6 +221,7 @@ public final class Sweeps {
             int o = op[i];
             int k = argStart[i];
             int c = paramStart[i];
+            int s = slot == null ? i : slot[i];
             double t;
             if (o == INPUT) {
                 t = dx[(int) params[c]];
@@ -171,7 +235,7 @@ public final class Sweeps {
             } else {
                 int a = args[k];
                 int b = args[k + 1];
-                PRIMITIVES[o].partials(z[a], z[b], params[c], z[slot[i]], d);
+                partials(PRIMITIVES[o], z[a], z[b], params[c], z[s], d);
                 double ta = dz[a];
                 t = ta == 0 ? 0 : d[0] * ta;
                 if (ARITY[o] == 2) {
@@ -179,7 +243,7 @@ public final class Sweeps {
                     t += tb == 0 ? 0 : d[1] * tb;
                 }
             }
-            dz[slot[i]] = t;
+            dz[s] = t;
         }
     }
 
@@ -191,7 +255,7 @@ public final class Sweeps {
     /** The first node in {@code [from, to)} whose value is not finite, or -1. */
     public static int firstNonFinite(Program p, double[] z, int from, int to) {
         for (int i = from; i < to; i++) {
-            for (int s = p.slot[i]; s < p.slot[i + 1]; s++) {
+            for (int s = p.slot(i), end = s + p.width(i); s < end; s++) {
                 if (!Double.isFinite(z[s])) {
                     return i;
                 }
