@@ -10,9 +10,11 @@ import dev.lagrange.primitive.Primitive;
  *
  * <p>These are the hot loops: a switch on the node's primitive, reads from {@code z} at argument
  * slots, no allocation. Cost per node is O(arity). Each primitive is still declared once, in
- * {@link Primitive}; the switches below only name the constant whose method to call, so that the
- * JIT compiler sees one receiver per call site and inlines it, where a call through
- * {@code Primitive.ofOrdinal(o)} would be a megamorphic virtual call per node.
+ * {@link Primitive}; the switches in {@link #forward} and {@link #reverse} only name the constant
+ * whose method to call, so that the JIT compiler sees one receiver per call site and inlines it,
+ * where a call through {@code Primitive.ofOrdinal(o)} is a megamorphic virtual call per node. The
+ * switches sit in the loops themselves because a method holding one is too large to be inlined.
+ * The tangent sweep and {@link #constraintValue} are not hot and call the primitive directly.
  */
 public final class Sweeps {
     private static final int INPUT = Primitive.INPUT.ordinal();
@@ -45,22 +47,56 @@ public final class Sweeps {
         final int[] args = p.args;
         final int[] paramStart = p.paramStart;
         final double[] params = p.params;
+        // The value just computed, kept in a register: most nodes read their predecessor, and a
+        // read back from z would wait for the store (a chain of nodes is latency-bound).
+        int lastSlot = -1;
+        double last = 0;
         for (int i = from; i < to; i++) {
-            int o = op[i];
             int k = argStart[i];
             int c = paramStart[i];
+            // Every node may read two arguments and a parameter: the arrays are padded for it.
+            int ka = args[k];
+            int kb = args[k + 1];
+            double a = ka == lastSlot ? last : z[ka];
+            double b = kb == lastSlot ? last : z[kb];
+            double q = params[c];
             double v;
-            if (o == WEIGHTED_SUM) {
-                v = params[c];
-                for (int end = argStart[i + 1]; k < end; k++) {
-                    v += params[++c] * z[args[k]];
+            switch (PRIMITIVES[op[i]]) {
+                case INPUT -> v = x[(int) q];
+                case WEIGHTED_SUM -> {
+                    v = q;
+                    for (int end = argStart[i + 1]; k < end; k++) {
+                        v += params[++c] * z[args[k]];
+                    }
                 }
-            } else if (o == INPUT) {
-                v = x[(int) params[c]];
-            } else {
-                v = value(PRIMITIVES[o], z[args[k]], z[args[k + 1]], params[c]);
+                case CONSTANT -> v = Primitive.CONSTANT.value(a, b, q);
+                case IDENTITY -> v = Primitive.IDENTITY.value(a, b, q);
+                case IMPLICIT -> v = Primitive.IMPLICIT.value(a, b, q);
+                case NEG -> v = Primitive.NEG.value(a, b, q);
+                case ADD -> v = Primitive.ADD.value(a, b, q);
+                case SUB -> v = Primitive.SUB.value(a, b, q);
+                case MUL -> v = Primitive.MUL.value(a, b, q);
+                case DIV -> v = Primitive.DIV.value(a, b, q);
+                case POW -> v = Primitive.POW.value(a, b, q);
+                case POWC -> v = Primitive.POWC.value(a, b, q);
+                case EXP -> v = Primitive.EXP.value(a, b, q);
+                case LOG -> v = Primitive.LOG.value(a, b, q);
+                case SIN -> v = Primitive.SIN.value(a, b, q);
+                case COS -> v = Primitive.COS.value(a, b, q);
+                case TAN -> v = Primitive.TAN.value(a, b, q);
+                case TANH -> v = Primitive.TANH.value(a, b, q);
+                case SIGMOID -> v = Primitive.SIGMOID.value(a, b, q);
+                case SQRT -> v = Primitive.SQRT.value(a, b, q);
+                case ABS -> v = Primitive.ABS.value(a, b, q);
+                case RELU -> v = Primitive.RELU.value(a, b, q);
+                case MAX -> v = Primitive.MAX.value(a, b, q);
+                case MIN -> v = Primitive.MIN.value(a, b, q);
+                case SOFTPLUS -> v = Primitive.SOFTPLUS.value(a, b, q);
+                default -> v = Primitive.ofOrdinal(op[i]).value(a, b, q);
             }
-            z[slot == null ? i : slot[i]] = v;
+            lastSlot = slot == null ? i : slot[i];
+            last = v;
+            z[lastSlot] = v;
         }
     }
 
@@ -87,66 +123,7 @@ public final class Sweeps {
         if (o == INPUT) {
             return x[(int) p.params[c]];
         }
-        return value(PRIMITIVES[o], z[p.args[k]], z[p.args[k + 1]], p.params[c]);
-    }
-
-    /** {@code f.value(a, b, p)}, dispatched statically (see the class comment). */
-    private static double value(Primitive f, double a, double b, double p) {
-        switch (f) {
-            case CONSTANT: return Primitive.CONSTANT.value(a, b, p);
-            case IDENTITY: return Primitive.IDENTITY.value(a, b, p);
-            case IMPLICIT: return Primitive.IMPLICIT.value(a, b, p);
-            case NEG: return Primitive.NEG.value(a, b, p);
-            case ADD: return Primitive.ADD.value(a, b, p);
-            case SUB: return Primitive.SUB.value(a, b, p);
-            case MUL: return Primitive.MUL.value(a, b, p);
-            case DIV: return Primitive.DIV.value(a, b, p);
-            case POW: return Primitive.POW.value(a, b, p);
-            case POWC: return Primitive.POWC.value(a, b, p);
-            case EXP: return Primitive.EXP.value(a, b, p);
-            case LOG: return Primitive.LOG.value(a, b, p);
-            case SIN: return Primitive.SIN.value(a, b, p);
-            case COS: return Primitive.COS.value(a, b, p);
-            case TAN: return Primitive.TAN.value(a, b, p);
-            case TANH: return Primitive.TANH.value(a, b, p);
-            case SIGMOID: return Primitive.SIGMOID.value(a, b, p);
-            case SQRT: return Primitive.SQRT.value(a, b, p);
-            case ABS: return Primitive.ABS.value(a, b, p);
-            case RELU: return Primitive.RELU.value(a, b, p);
-            case MAX: return Primitive.MAX.value(a, b, p);
-            case MIN: return Primitive.MIN.value(a, b, p);
-            case SOFTPLUS: return Primitive.SOFTPLUS.value(a, b, p);
-            default: return f.value(a, b, p);
-        }
-    }
-
-    /** {@code f.partials(a, b, p, z, d)}, dispatched statically (see the class comment). */
-    private static void partials(Primitive f, double a, double b, double p, double z, double[] d) {
-        switch (f) {
-            case IDENTITY: Primitive.IDENTITY.partials(a, b, p, z, d); break;
-            case IMPLICIT: Primitive.IMPLICIT.partials(a, b, p, z, d); break;
-            case NEG: Primitive.NEG.partials(a, b, p, z, d); break;
-            case ADD: Primitive.ADD.partials(a, b, p, z, d); break;
-            case SUB: Primitive.SUB.partials(a, b, p, z, d); break;
-            case MUL: Primitive.MUL.partials(a, b, p, z, d); break;
-            case DIV: Primitive.DIV.partials(a, b, p, z, d); break;
-            case POW: Primitive.POW.partials(a, b, p, z, d); break;
-            case POWC: Primitive.POWC.partials(a, b, p, z, d); break;
-            case EXP: Primitive.EXP.partials(a, b, p, z, d); break;
-            case LOG: Primitive.LOG.partials(a, b, p, z, d); break;
-            case SIN: Primitive.SIN.partials(a, b, p, z, d); break;
-            case COS: Primitive.COS.partials(a, b, p, z, d); break;
-            case TAN: Primitive.TAN.partials(a, b, p, z, d); break;
-            case TANH: Primitive.TANH.partials(a, b, p, z, d); break;
-            case SIGMOID: Primitive.SIGMOID.partials(a, b, p, z, d); break;
-            case SQRT: Primitive.SQRT.partials(a, b, p, z, d); break;
-            case ABS: Primitive.ABS.partials(a, b, p, z, d); break;
-            case RELU: Primitive.RELU.partials(a, b, p, z, d); break;
-            case MAX: Primitive.MAX.partials(a, b, p, z, d); break;
-            case MIN: Primitive.MIN.partials(a, b, p, z, d); break;
-            case SOFTPLUS: Primitive.SOFTPLUS.partials(a, b, p, z, d); break;
-            default: f.partials(a, b, p, z, d); break;
-        }
+        return PRIMITIVES[o].value(z[p.args[k]], z[p.args[k + 1]], p.params[c]);
     }
 
     /**
@@ -191,7 +168,35 @@ public final class Sweeps {
             }
             int a = args[k];
             int b = args[k + 1];
-            partials(PRIMITIVES[o], z[a], z[b], params[c], z[s], d);
+            double za = z[a];
+            double zb = z[b];
+            double q = params[c];
+            double zi = z[s];
+            switch (PRIMITIVES[o]) {
+                case IDENTITY -> Primitive.IDENTITY.partials(za, zb, q, zi, d);
+                case IMPLICIT -> Primitive.IMPLICIT.partials(za, zb, q, zi, d);
+                case NEG -> Primitive.NEG.partials(za, zb, q, zi, d);
+                case ADD -> Primitive.ADD.partials(za, zb, q, zi, d);
+                case SUB -> Primitive.SUB.partials(za, zb, q, zi, d);
+                case MUL -> Primitive.MUL.partials(za, zb, q, zi, d);
+                case DIV -> Primitive.DIV.partials(za, zb, q, zi, d);
+                case POW -> Primitive.POW.partials(za, zb, q, zi, d);
+                case POWC -> Primitive.POWC.partials(za, zb, q, zi, d);
+                case EXP -> Primitive.EXP.partials(za, zb, q, zi, d);
+                case LOG -> Primitive.LOG.partials(za, zb, q, zi, d);
+                case SIN -> Primitive.SIN.partials(za, zb, q, zi, d);
+                case COS -> Primitive.COS.partials(za, zb, q, zi, d);
+                case TAN -> Primitive.TAN.partials(za, zb, q, zi, d);
+                case TANH -> Primitive.TANH.partials(za, zb, q, zi, d);
+                case SIGMOID -> Primitive.SIGMOID.partials(za, zb, q, zi, d);
+                case SQRT -> Primitive.SQRT.partials(za, zb, q, zi, d);
+                case ABS -> Primitive.ABS.partials(za, zb, q, zi, d);
+                case RELU -> Primitive.RELU.partials(za, zb, q, zi, d);
+                case MAX -> Primitive.MAX.partials(za, zb, q, zi, d);
+                case MIN -> Primitive.MIN.partials(za, zb, q, zi, d);
+                case SOFTPLUS -> Primitive.SOFTPLUS.partials(za, zb, q, zi, d);
+                default -> Primitive.ofOrdinal(o).partials(za, zb, q, zi, d);
+            }
             dst[a] += li * d[0];
             if (arity == 2) {
                 dst[b] += li * d[1];
@@ -235,7 +240,7 @@ public final class Sweeps {
             } else {
                 int a = args[k];
                 int b = args[k + 1];
-                partials(PRIMITIVES[o], z[a], z[b], params[c], z[s], d);
+                PRIMITIVES[o].partials(z[a], z[b], params[c], z[s], d);
                 double ta = dz[a];
                 t = ta == 0 ? 0 : d[0] * ta;
                 if (ARITY[o] == 2) {
