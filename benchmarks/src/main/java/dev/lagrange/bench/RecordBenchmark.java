@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(Workloads.NODES)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 10, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
 public class RecordBenchmark {
     @Param({"DOMKE", "DAG", "CHAIN"})
     public Workloads workload;
