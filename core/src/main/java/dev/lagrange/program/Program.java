@@ -22,12 +22,17 @@ import java.util.Map;
  */
 public final class Program {
     final byte[] op;
+    /**
+     * The first value slot of each node and one past the last (n + 1 entries), or null when every
+     * node is a scalar and node i owns slot i: the common case, which then costs no memory.
+     */
     final int[] slot;
     final int[] argStart;
     final int[] args;
     final int[] paramStart;
     final double[] params;
-    final String[] names;
+    private final int[] namedNodes; // ascending; most nodes of a large program are unnamed temporaries
+    private final String[] nodeNames; // nodeNames[k] is the name of namedNodes[k]
     final int[] inputs;
     final double[] inputDefaults;
     final int[] outputs;
@@ -39,15 +44,16 @@ public final class Program {
     private volatile int[][] usersCsr;
 
     private Program(byte[] op, int[] slot, int[] argStart, int[] args, int[] paramStart, double[] params,
-            String[] names, int[] inputs, double[] inputDefaults, int[] outputs, Condensation blocks,
-            int[] initNodes, double[] initValues, int[] nodeOfBuilderId) {
+            int[] namedNodes, String[] nodeNames, int[] inputs, double[] inputDefaults, int[] outputs,
+            Condensation blocks, int[] initNodes, double[] initValues, int[] nodeOfBuilderId) {
         this.op = op;
         this.slot = slot;
         this.argStart = argStart;
         this.args = args;
         this.paramStart = paramStart;
         this.params = params;
-        this.names = names;
+        this.namedNodes = namedNodes;
+        this.nodeNames = nodeNames;
         this.inputs = inputs;
         this.inputDefaults = inputDefaults;
         this.outputs = outputs;
@@ -56,10 +62,8 @@ public final class Program {
         this.initValues = initValues;
         this.nodeOfBuilderId = nodeOfBuilderId;
         this.byName = new HashMap<>();
-        for (int i = 0; i < names.length; i++) {
-            if (names[i] != null) {
-                byName.put(names[i], i);
-            }
+        for (int k = 0; k < namedNodes.length; k++) {
+            byName.put(nodeNames[k], namedNodes[k]);
         }
     }
 
@@ -75,7 +79,7 @@ public final class Program {
 
     /** The number of value slots: the length of a value or multiplier vector. */
     public int slotCount() {
-        return slot[op.length];
+        return slot == null ? op.length : slot[op.length];
     }
 
     /** The primitive that defines node {@code i}. */
@@ -85,17 +89,17 @@ public final class Program {
 
     /** The first value slot of node {@code i}. */
     public int slot(int i) {
-        return slot[i];
+        return slot == null ? i : slot[i];
     }
 
     /** The number of value slots of node {@code i} (1 for a scalar). */
     public int width(int i) {
-        return slot[i + 1] - slot[i];
+        return slot == null ? 1 : slot[i + 1] - slot[i];
     }
 
     /** The node that owns value slot {@code s}. */
     public int nodeOf(int s) {
-        if (slot.length == op.length + 1 && slot[op.length] == op.length) {
+        if (slot == null) {
             return s;
         }
         int i = Arrays.binarySearch(slot, 0, op.length, s);
@@ -172,12 +176,14 @@ public final class Program {
 
     /** The name of node {@code i}, or null for a temporary. */
     public String name(int i) {
-        return names[i];
+        int k = Arrays.binarySearch(namedNodes, i);
+        return k >= 0 ? nodeNames[k] : null;
     }
 
     /** The name of node {@code i}, or {@code %i} for a temporary: for messages. */
     public String label(int i) {
-        return names[i] != null ? names[i] : "%" + i;
+        String name = name(i);
+        return name != null ? name : "%" + i;
     }
 
     /** The node named {@code name}, or -1. */
@@ -272,8 +278,8 @@ public final class Program {
                 throw new IllegalArgumentException("no node " + o);
             }
         }
-        return new Program(op, slot, argStart, args, paramStart, params, names, inputs, inputDefaults,
-                outputNodes.clone(), blocks, initNodes, initValues, nodeOfBuilderId);
+        return new Program(op, slot, argStart, args, paramStart, params, namedNodes, nodeNames, inputs,
+                inputDefaults, outputNodes.clone(), blocks, initNodes, initValues, nodeOfBuilderId);
     }
 
     /** The same program with other input defaults (NaN for none). */
@@ -281,8 +287,8 @@ public final class Program {
         if (defaults.length != inputs.length) {
             throw new IllegalArgumentException("expected " + inputs.length + " defaults, got " + defaults.length);
         }
-        return new Program(op, slot, argStart, args, paramStart, params, names, inputs, defaults.clone(),
-                outputs, blocks, initNodes, initValues, nodeOfBuilderId);
+        return new Program(op, slot, argStart, args, paramStart, params, namedNodes, nodeNames, inputs,
+                defaults.clone(), outputs, blocks, initNodes, initValues, nodeOfBuilderId);
     }
 
     /** Structural equality: the same nodes, primitives, arguments, parameters, names, inputs and outputs. */
@@ -297,7 +303,8 @@ public final class Program {
         Program p = (Program) o;
         return Arrays.equals(op, p.op) && Arrays.equals(slot, p.slot) && Arrays.equals(argStart, p.argStart)
                 && Arrays.equals(args, p.args) && Arrays.equals(paramStart, p.paramStart)
-                && Arrays.equals(params, p.params) && Arrays.equals(names, p.names)
+                && Arrays.equals(params, p.params) && Arrays.equals(namedNodes, p.namedNodes)
+                && Arrays.equals(nodeNames, p.nodeNames)
                 && Arrays.equals(inputs, p.inputs) && Arrays.equals(inputDefaults, p.inputDefaults)
                 && Arrays.equals(outputs, p.outputs) && Arrays.equals(initNodes, p.initNodes)
                 && Arrays.equals(initValues, p.initValues);
@@ -322,6 +329,7 @@ public final class Program {
      */
     public static final class Builder {
         private static final byte UNDEFINED = -1;
+        private static final double[] NO_PARAMETERS = {};
 
         private byte[] op = new byte[64];
         private int[] argOff = new int[64];
@@ -333,6 +341,10 @@ public final class Program {
         private int argCount;
         private double[] paramPool = new double[64];
         private int paramCount;
+        /** Whether every argument so far precedes its node: then builder order is evaluation order. */
+        private boolean inOrder = true;
+        /** Whether the pools hold each node's arguments and parameters in node order, back to back. */
+        private boolean packed = true;
         private final List<Integer> inputs = new ArrayList<>();
         private final List<Double> inputDefaults = new ArrayList<>();
         private final List<Integer> outputs = new ArrayList<>();
@@ -391,8 +403,7 @@ public final class Program {
             if (existing != null) {
                 return new Var(this, existing);
             }
-            Var v = node(null, name, new double[0]);
-            return v;
+            return node(null, name, NO_PARAMETERS);
         }
 
         /**
@@ -412,6 +423,7 @@ public final class Program {
             }
             checkApplication(f, p, arguments);
             op[id] = (byte) f.ordinal();
+            packed = false;
             setArguments(id, f, p, arguments);
             return new Var(this, id);
         }
@@ -419,7 +431,7 @@ public final class Program {
         /** Defines the placeholder {@code v} (from {@link #declare}) to equal {@code value}. */
         public Var define(Var v, Var value) {
             own(v);
-            return define(v.name(), Primitive.IDENTITY, new double[0], value);
+            return define(v.name(), Primitive.IDENTITY, NO_PARAMETERS, value);
         }
 
         /**
@@ -435,7 +447,7 @@ public final class Program {
                 byName.put(name, id);
                 return value;
             }
-            return define(name, Primitive.IDENTITY, new double[0], value);
+            return define(name, Primitive.IDENTITY, NO_PARAMETERS, value);
         }
 
         /** A new temporary {@code f(args)} with parameters {@code p}. */
@@ -445,49 +457,56 @@ public final class Program {
 
         /** A new temporary {@code f(args)}. */
         public Var apply(Primitive f, Var... arguments) {
-            return apply(null, f, new double[0], arguments);
+            return apply(null, f, NO_PARAMETERS, arguments);
         }
 
         private Var apply(String name, Primitive f, double[] p, Var... arguments) {
             checkApplication(f, p, arguments);
-            Var v = node(f, name, new double[0]);
+            Var v = node(f, name, NO_PARAMETERS);
             setArguments(v.id, f, p, arguments);
             return v;
         }
 
-        public Var neg(Var a) { return apply(Primitive.NEG, a); }
-        public Var add(Var a, Var b) { return apply(Primitive.ADD, a, b); }
-        public Var sub(Var a, Var b) { return apply(Primitive.SUB, a, b); }
-        public Var mul(Var a, Var b) { return apply(Primitive.MUL, a, b); }
-        public Var div(Var a, Var b) { return apply(Primitive.DIV, a, b); }
-        public Var pow(Var a, Var b) { return apply(Primitive.POW, a, b); }
-        public Var exp(Var a) { return apply(Primitive.EXP, a); }
-        public Var log(Var a) { return apply(Primitive.LOG, a); }
-        public Var sin(Var a) { return apply(Primitive.SIN, a); }
-        public Var cos(Var a) { return apply(Primitive.COS, a); }
-        public Var tan(Var a) { return apply(Primitive.TAN, a); }
-        public Var tanh(Var a) { return apply(Primitive.TANH, a); }
-        public Var sigmoid(Var a) { return apply(Primitive.SIGMOID, a); }
-        public Var sqrt(Var a) { return apply(Primitive.SQRT, a); }
-        public Var abs(Var a) { return apply(Primitive.ABS, a); }
-        public Var relu(Var a) { return apply(Primitive.RELU, a); }
-        public Var max(Var a, Var b) { return apply(Primitive.MAX, a, b); }
-        public Var min(Var a, Var b) { return apply(Primitive.MIN, a, b); }
-        public Var softplus(Var a) { return apply(Primitive.SOFTPLUS, a); }
+        // The named operations below record directly, without the argument and parameter arrays
+        // of apply(...): recording is on the path of every node of a large program.
+
+        public Var neg(Var a) { return unary(Primitive.NEG, a); }
+        public Var add(Var a, Var b) { return binary(Primitive.ADD, a, b); }
+        public Var sub(Var a, Var b) { return binary(Primitive.SUB, a, b); }
+        public Var mul(Var a, Var b) { return binary(Primitive.MUL, a, b); }
+        public Var div(Var a, Var b) { return binary(Primitive.DIV, a, b); }
+        public Var pow(Var a, Var b) { return binary(Primitive.POW, a, b); }
+        public Var exp(Var a) { return unary(Primitive.EXP, a); }
+        public Var log(Var a) { return unary(Primitive.LOG, a); }
+        public Var sin(Var a) { return unary(Primitive.SIN, a); }
+        public Var cos(Var a) { return unary(Primitive.COS, a); }
+        public Var tan(Var a) { return unary(Primitive.TAN, a); }
+        public Var tanh(Var a) { return unary(Primitive.TANH, a); }
+        public Var sigmoid(Var a) { return unary(Primitive.SIGMOID, a); }
+        public Var sqrt(Var a) { return unary(Primitive.SQRT, a); }
+        public Var abs(Var a) { return unary(Primitive.ABS, a); }
+        public Var relu(Var a) { return unary(Primitive.RELU, a); }
+        public Var max(Var a, Var b) { return binary(Primitive.MAX, a, b); }
+        public Var min(Var a, Var b) { return binary(Primitive.MIN, a, b); }
+        public Var softplus(Var a) { return unary(Primitive.SOFTPLUS, a); }
 
         /** {@code a^p} for a constant exponent. */
         public Var pow(Var a, double p) {
-            return apply(Primitive.POWC, new double[] {p}, a);
+            own(a);
+            Var v = node(Primitive.POWC, null, NO_PARAMETERS);
+            appendParameter(p);
+            appendArgument(v.id, a);
+            return v;
         }
 
         /** {@code a + c}, as a weighted sum. */
         public Var add(Var a, double c) {
-            return weightedSum(c, new double[] {1}, a);
+            return affine(c, 1, a);
         }
 
         /** {@code c * a}, as a weighted sum. */
         public Var mul(double c, Var a) {
-            return weightedSum(0, new double[] {c}, a);
+            return affine(0, c, a);
         }
 
         /** {@code c_0 + sum_k c_k z_k}. */
@@ -495,10 +514,16 @@ public final class Program {
             if (c.length != z.length) {
                 throw new IllegalArgumentException(c.length + " coefficients for " + z.length + " terms");
             }
-            double[] p = new double[c.length + 1];
-            p[0] = c0;
-            System.arraycopy(c, 0, p, 1, c.length);
-            return apply(Primitive.WEIGHTED_SUM, p, z);
+            for (Var v : z) {
+                own(v);
+            }
+            Var v = node(Primitive.WEIGHTED_SUM, null, NO_PARAMETERS);
+            appendParameter(c0);
+            for (int k = 0; k < z.length; k++) {
+                appendParameter(c[k]);
+                appendArgument(v.id, z[k]);
+            }
+            return v;
         }
 
         /** {@code sum_k z_k}. */
@@ -506,6 +531,34 @@ public final class Program {
             double[] ones = new double[z.length];
             Arrays.fill(ones, 1);
             return weightedSum(0, ones, z);
+        }
+
+        /** {@code f(a)} for a unary primitive without parameter. */
+        private Var unary(Primitive f, Var a) {
+            own(a);
+            Var v = node(f, null, NO_PARAMETERS);
+            appendArgument(v.id, a);
+            return v;
+        }
+
+        /** {@code f(a, b)} for a binary primitive without parameter. */
+        private Var binary(Primitive f, Var a, Var b) {
+            own(a);
+            own(b);
+            Var v = node(f, null, NO_PARAMETERS);
+            appendArgument(v.id, a);
+            appendArgument(v.id, b);
+            return v;
+        }
+
+        /** {@code c0 + c a}, as a weighted sum. */
+        private Var affine(double c0, double c, Var a) {
+            own(a);
+            Var v = node(Primitive.WEIGHTED_SUM, null, NO_PARAMETERS);
+            appendParameter(c0);
+            appendParameter(c);
+            appendArgument(v.id, a);
+            return v;
         }
 
         /** Sets the starting value of {@code v} for the iterative solve of its cyclic block (default 0). */
@@ -541,67 +594,104 @@ public final class Program {
             if (outputs.isEmpty()) {
                 throw new ProgramException("the program has no output", List.of());
             }
+            Condensation.Ordering ordering = inOrder ? null : ordering();
+            int[] rank = inOrder ? null : ordering.rank; // builder id -> new index
+            byte[] newOp;
+            int[] newArgStart;
+            int[] newArgs; // padded by 2: a kernel may read two arguments unconditionally
+            int[] newParamStart;
+            double[] newParams; // padded by 1: a kernel may read one parameter unconditionally
+            if (inOrder && packed) {
+                // Builder order is evaluation order and the pools are laid out as the program's
+                // arrays: copy them as they are (the common case, and a large one).
+                newOp = Arrays.copyOf(op, n);
+                newArgStart = Arrays.copyOf(argOff, n + 1);
+                newArgStart[n] = argCount;
+                newArgs = Arrays.copyOf(argPool, argCount + 2);
+                newParamStart = Arrays.copyOf(paramOff, n + 1);
+                newParamStart[n] = paramCount;
+                newParams = Arrays.copyOf(paramPool, paramCount + 1);
+            } else {
+                int[] order = rank == null ? null : ordering.order; // new index -> builder id
+                newOp = new byte[n];
+                newArgStart = new int[n + 1];
+                newArgs = new int[argCount + 2];
+                newParamStart = new int[n + 1];
+                newParams = new double[paramCount + 1];
+                int a = 0;
+                int q = 0;
+                for (int i = 0; i < n; i++) {
+                    int b = order == null ? i : order[i];
+                    newOp[i] = op[b];
+                    newArgStart[i] = a;
+                    for (int k = 0; k < argLen[b]; k++) {
+                        newArgs[a++] = newIndex(rank, argPool[argOff[b] + k]);
+                    }
+                    newParamStart[i] = q;
+                    int paramLen = paramLength(b);
+                    System.arraycopy(paramPool, paramOff[b], newParams, q, paramLen);
+                    q += paramLen;
+                }
+                newArgStart[n] = a;
+                newParamStart[n] = q;
+            }
+            int named = 0;
+            for (int i = 0; i < n; i++) {
+                named += names[i] != null ? 1 : 0;
+            }
+            int[] namedNodes = new int[named];
+            String[] nodeNames = new String[named];
+            for (int i = 0, m = 0; i < n; i++) {
+                int b = rank == null ? i : ordering.order[i];
+                if (names[b] != null) {
+                    namedNodes[m] = i;
+                    nodeNames[m++] = names[b];
+                }
+            }
+            int[] newInputs = new int[inputs.size()];
+            double[] defaults = new double[inputs.size()];
+            for (int k = 0; k < newInputs.length; k++) {
+                newInputs[k] = newIndex(rank, inputs.get(k));
+                defaults[k] = inputDefaults.get(k);
+            }
+            int[] newOutputs = new int[outputs.size()];
+            for (int k = 0; k < newOutputs.length; k++) {
+                newOutputs[k] = newIndex(rank, outputs.get(k));
+            }
+            Condensation blocks = new Condensation(n, inOrder ? new int[0] : ordering.cyclicBlocks);
+            int[] initNodes = new int[init.size()];
+            double[] initValues = new double[initNodes.length];
+            int m = 0;
+            for (int id : init.keySet()) {
+                initNodes[m++] = newIndex(rank, id);
+            }
+            Arrays.sort(initNodes);
+            for (int k = 0; k < initNodes.length; k++) {
+                int id = rank == null ? initNodes[k] : ordering.order[initNodes[k]];
+                initValues[k] = init.get(id);
+            }
+            // Every node is a scalar today: slot i is node i, and no slot array is stored.
+            return new Program(newOp, null, newArgStart, newArgs, newParamStart, newParams, namedNodes,
+                    nodeNames, newInputs, defaults, newOutputs, blocks, initNodes, initValues,
+                    inOrder || ordering.identity ? null : rank);
+        }
+
+        /** The evaluation index of builder id {@code id}; a null rank is the identity. */
+        private static int newIndex(int[] rank, int id) {
+            return rank == null ? id : rank[id];
+        }
+
+        /** The evaluation order from the strongly connected components of the builder's graph. */
+        private Condensation.Ordering ordering() {
             int[] builderArgs = new int[argCount];
             int[] builderArgStart = new int[n + 1];
-            // CSR over builder ids in builder order: the input of the condensation.
             for (int i = 0, k = 0; i < n; i++) {
                 builderArgStart[i] = k;
                 System.arraycopy(argPool, argOff[i], builderArgs, k, argLen[i]);
                 k += argLen[i];
                 builderArgStart[i + 1] = k;
             }
-            Condensation.Ordering ordering = Condensation.order(n, builderArgStart, builderArgs);
-            int[] order = ordering.order; // new index -> builder id
-            int[] rank = ordering.rank;   // builder id -> new index
-            byte[] newOp = new byte[n];
-            int[] newSlot = new int[n + 1];
-            int[] newArgStart = new int[n + 1];
-            int[] newArgs = new int[argCount + 2]; // padded: a kernel may read two arguments unconditionally
-            int[] newParamStart = new int[n + 1];
-            double[] newParams = new double[paramCount + 1]; // padded: a kernel may read one parameter unconditionally
-            String[] newNames = new String[n];
-            int a = 0;
-            int q = 0;
-            for (int i = 0; i < n; i++) {
-                int b = order[i];
-                newOp[i] = op[b];
-                newSlot[i] = i;
-                newArgStart[i] = a;
-                for (int k = 0; k < argLen[b]; k++) {
-                    newArgs[a++] = rank[argPool[argOff[b] + k]];
-                }
-                newParamStart[i] = q;
-                int paramLen = paramLength(b);
-                System.arraycopy(paramPool, paramOff[b], newParams, q, paramLen);
-                q += paramLen;
-                newNames[i] = names[b];
-            }
-            newSlot[n] = n;
-            newArgStart[n] = a;
-            newParamStart[n] = q;
-            int[] newInputs = new int[inputs.size()];
-            double[] defaults = new double[inputs.size()];
-            for (int k = 0; k < newInputs.length; k++) {
-                newInputs[k] = rank[inputs.get(k)];
-                defaults[k] = inputDefaults.get(k);
-            }
-            int[] newOutputs = new int[outputs.size()];
-            for (int k = 0; k < newOutputs.length; k++) {
-                newOutputs[k] = rank[outputs.get(k)];
-            }
-            Condensation blocks = new Condensation(n, ordering.cyclicBlocks);
-            int[] initNodes = new int[init.size()];
-            int m = 0;
-            for (int id : init.keySet()) {
-                initNodes[m++] = rank[id];
-            }
-            Arrays.sort(initNodes);
-            double[] initValues = new double[initNodes.length];
-            for (int k = 0; k < initNodes.length; k++) {
-                initValues[k] = init.get(order[initNodes[k]]);
-            }
-            return new Program(newOp, newSlot, newArgStart, newArgs, newParamStart, newParams, newNames,
-                    newInputs, defaults, newOutputs, blocks, initNodes, initValues, ordering.identity ? null : rank);
+            return Condensation.order(n, builderArgStart, builderArgs);
         }
 
         private int paramLength(int id) {
@@ -669,16 +759,30 @@ public final class Program {
         }
 
         private void setArguments(int id, Primitive f, double[] p, Var[] arguments) {
-            if (argCount + arguments.length > argPool.length) {
-                argPool = Arrays.copyOf(argPool, Math.max(argPool.length * 2, argCount + arguments.length));
-            }
             argOff[id] = argCount;
-            argLen[id] = arguments.length;
+            argLen[id] = 0;
             for (Var v : arguments) {
-                argPool[argCount++] = v.id;
+                appendArgument(id, v);
             }
             paramOff[id] = paramCount;
             appendParams(p);
+        }
+
+        /** Appends argument {@code v} to node {@code id}, whose arguments are the last in the pool. */
+        private void appendArgument(int id, Var v) {
+            if (argCount == argPool.length) {
+                argPool = Arrays.copyOf(argPool, argPool.length * 2);
+            }
+            argPool[argCount++] = v.id;
+            argLen[id]++;
+            inOrder &= v.id < id;
+        }
+
+        private void appendParameter(double p) {
+            if (paramCount == paramPool.length) {
+                paramPool = Arrays.copyOf(paramPool, paramPool.length * 2);
+            }
+            paramPool[paramCount++] = p;
         }
 
         private void appendParams(double[] p) {

@@ -9,7 +9,12 @@ import dev.lagrange.primitive.Primitive;
  * run it on the acyclic segments between cyclic blocks.
  *
  * <p>These are the hot loops: a switch on the node's primitive, reads from {@code z} at argument
- * slots, no allocation. Cost per node is O(arity).
+ * slots, no allocation. Cost per node is O(arity). Each primitive is still declared once, in
+ * {@link Primitive}; the switches in {@link #forward} and {@link #reverse} only name the constant
+ * whose method to call, so that the JIT compiler sees one receiver per call site and inlines it,
+ * where a call through {@code Primitive.ofOrdinal(o)} is a megamorphic virtual call per node. The
+ * switches sit in the loops themselves because a method holding one is too large to be inlined.
+ * The tangent sweep and {@link #constraintValue} are not hot and call the primitive directly.
  */
 public final class Sweeps {
     private static final int INPUT = Primitive.INPUT.ordinal();
@@ -42,22 +47,56 @@ public final class Sweeps {
         final int[] args = p.args;
         final int[] paramStart = p.paramStart;
         final double[] params = p.params;
+        // The value just computed, kept in a register: most nodes read their predecessor, and a
+        // read back from z would wait for the store (a chain of nodes is latency-bound).
+        int lastSlot = -1;
+        double last = 0;
         for (int i = from; i < to; i++) {
-            int o = op[i];
             int k = argStart[i];
             int c = paramStart[i];
+            // Every node may read two arguments and a parameter: the arrays are padded for it.
+            int ka = args[k];
+            int kb = args[k + 1];
+            double a = ka == lastSlot ? last : z[ka];
+            double b = kb == lastSlot ? last : z[kb];
+            double q = params[c];
             double v;
-            if (o == WEIGHTED_SUM) {
-                v = params[c];
-                for (int end = argStart[i + 1]; k < end; k++) {
-                    v += params[++c] * z[args[k]];
+            switch (PRIMITIVES[op[i]]) {
+                case INPUT -> v = x[(int) q];
+                case WEIGHTED_SUM -> {
+                    v = q;
+                    for (int end = argStart[i + 1]; k < end; k++) {
+                        v += params[++c] * z[args[k]];
+                    }
                 }
-            } else if (o == INPUT) {
-                v = x[(int) params[c]];
-            } else {
-                v = PRIMITIVES[o].value(z[args[k]], z[args[k + 1]], params[c]);
+                case CONSTANT -> v = Primitive.CONSTANT.value(a, b, q);
+                case IDENTITY -> v = Primitive.IDENTITY.value(a, b, q);
+                case IMPLICIT -> v = Primitive.IMPLICIT.value(a, b, q);
+                case NEG -> v = Primitive.NEG.value(a, b, q);
+                case ADD -> v = Primitive.ADD.value(a, b, q);
+                case SUB -> v = Primitive.SUB.value(a, b, q);
+                case MUL -> v = Primitive.MUL.value(a, b, q);
+                case DIV -> v = Primitive.DIV.value(a, b, q);
+                case POW -> v = Primitive.POW.value(a, b, q);
+                case POWC -> v = Primitive.POWC.value(a, b, q);
+                case EXP -> v = Primitive.EXP.value(a, b, q);
+                case LOG -> v = Primitive.LOG.value(a, b, q);
+                case SIN -> v = Primitive.SIN.value(a, b, q);
+                case COS -> v = Primitive.COS.value(a, b, q);
+                case TAN -> v = Primitive.TAN.value(a, b, q);
+                case TANH -> v = Primitive.TANH.value(a, b, q);
+                case SIGMOID -> v = Primitive.SIGMOID.value(a, b, q);
+                case SQRT -> v = Primitive.SQRT.value(a, b, q);
+                case ABS -> v = Primitive.ABS.value(a, b, q);
+                case RELU -> v = Primitive.RELU.value(a, b, q);
+                case MAX -> v = Primitive.MAX.value(a, b, q);
+                case MIN -> v = Primitive.MIN.value(a, b, q);
+                case SOFTPLUS -> v = Primitive.SOFTPLUS.value(a, b, q);
+                default -> v = Primitive.ofOrdinal(op[i]).value(a, b, q);
             }
-            z[slot[i]] = v;
+            lastSlot = slot == null ? i : slot[i];
+            last = v;
+            z[lastSlot] = v;
         }
     }
 
@@ -109,7 +148,8 @@ public final class Sweeps {
         final double[] params = p.params;
         final double[] d = new double[2];
         for (int i = to - 1; i >= from; i--) {
-            double li = src[slot[i]];
+            int s = slot == null ? i : slot[i];
+            double li = src[s];
             if (li == 0) {
                 continue;
             }
@@ -128,7 +168,35 @@ public final class Sweeps {
             }
             int a = args[k];
             int b = args[k + 1];
-            PRIMITIVES[o].partials(z[a], z[b], params[c], z[slot[i]], d);
+            double za = z[a];
+            double zb = z[b];
+            double q = params[c];
+            double zi = z[s];
+            switch (PRIMITIVES[o]) {
+                case IDENTITY -> Primitive.IDENTITY.partials(za, zb, q, zi, d);
+                case IMPLICIT -> Primitive.IMPLICIT.partials(za, zb, q, zi, d);
+                case NEG -> Primitive.NEG.partials(za, zb, q, zi, d);
+                case ADD -> Primitive.ADD.partials(za, zb, q, zi, d);
+                case SUB -> Primitive.SUB.partials(za, zb, q, zi, d);
+                case MUL -> Primitive.MUL.partials(za, zb, q, zi, d);
+                case DIV -> Primitive.DIV.partials(za, zb, q, zi, d);
+                case POW -> Primitive.POW.partials(za, zb, q, zi, d);
+                case POWC -> Primitive.POWC.partials(za, zb, q, zi, d);
+                case EXP -> Primitive.EXP.partials(za, zb, q, zi, d);
+                case LOG -> Primitive.LOG.partials(za, zb, q, zi, d);
+                case SIN -> Primitive.SIN.partials(za, zb, q, zi, d);
+                case COS -> Primitive.COS.partials(za, zb, q, zi, d);
+                case TAN -> Primitive.TAN.partials(za, zb, q, zi, d);
+                case TANH -> Primitive.TANH.partials(za, zb, q, zi, d);
+                case SIGMOID -> Primitive.SIGMOID.partials(za, zb, q, zi, d);
+                case SQRT -> Primitive.SQRT.partials(za, zb, q, zi, d);
+                case ABS -> Primitive.ABS.partials(za, zb, q, zi, d);
+                case RELU -> Primitive.RELU.partials(za, zb, q, zi, d);
+                case MAX -> Primitive.MAX.partials(za, zb, q, zi, d);
+                case MIN -> Primitive.MIN.partials(za, zb, q, zi, d);
+                case SOFTPLUS -> Primitive.SOFTPLUS.partials(za, zb, q, zi, d);
+                default -> Primitive.ofOrdinal(o).partials(za, zb, q, zi, d);
+            }
             dst[a] += li * d[0];
             if (arity == 2) {
                 dst[b] += li * d[1];
@@ -158,6 +226,7 @@ public final class Sweeps {
             int o = op[i];
             int k = argStart[i];
             int c = paramStart[i];
+            int s = slot == null ? i : slot[i];
             double t;
             if (o == INPUT) {
                 t = dx[(int) params[c]];
@@ -171,7 +240,7 @@ public final class Sweeps {
             } else {
                 int a = args[k];
                 int b = args[k + 1];
-                PRIMITIVES[o].partials(z[a], z[b], params[c], z[slot[i]], d);
+                PRIMITIVES[o].partials(z[a], z[b], params[c], z[s], d);
                 double ta = dz[a];
                 t = ta == 0 ? 0 : d[0] * ta;
                 if (ARITY[o] == 2) {
@@ -179,7 +248,7 @@ public final class Sweeps {
                     t += tb == 0 ? 0 : d[1] * tb;
                 }
             }
-            dz[slot[i]] = t;
+            dz[s] = t;
         }
     }
 
@@ -227,7 +296,7 @@ public final class Sweeps {
     /** The first node in {@code [from, to)} whose value is not finite, or -1. */
     public static int firstNonFinite(Program p, double[] z, int from, int to) {
         for (int i = from; i < to; i++) {
-            for (int s = p.slot[i]; s < p.slot[i + 1]; s++) {
+            for (int s = p.slot(i), end = s + p.width(i); s < end; s++) {
                 if (!Double.isFinite(z[s])) {
                     return i;
                 }

@@ -1,0 +1,168 @@
+package dev.lagrange.bench;
+
+import dev.lagrange.primitive.Primitive;
+import dev.lagrange.program.Program;
+import dev.lagrange.program.Var;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * The three benchmark programs, each with exactly {@code n} nodes, recorded with
+ * {@link Program.Builder} as a user would write them.
+ *
+ * <ul>
+ *   <li>{@link #DOMKE}: Domke's {@code f(x)} repeated. Block k maps {@code x_k} to
+ *       {@code a = exp(x), b = a^2, c = a + b, d = exp(c), e = sin(c), f = d + e}, adds {@code f}
+ *       to a running sum {@code s_k = s_{k-1} + f}, and feeds {@code x_{k+1} = 0.01 f} to the next
+ *       block. The scale keeps values finite (x settles near 0.1); the objective is the running
+ *       sum, so that every node carries a multiplier of order one (with the last {@code f} alone as
+ *       objective the multipliers of early blocks would underflow to zero and the reverse sweep
+ *       would skip them). 8 nodes per block.
+ *   <li>{@link #DAG}: a seeded random DAG of mixed primitives. Each operand is one of the 8
+ *       previous nodes with probability 3/4 and any earlier node with probability 1/4; half the nodes are
+ *       unary ({@code sin, cos, tanh, sigmoid, neg, abs, ^2}), half binary ({@code *, max, min} and
+ *       halved sums and differences as weighted sums), all mapping {@code [-1, 1]} into itself so
+ *       that values stay finite. The objective is the sum of the sinks (nodes nobody reads), so
+ *       that every node influences it and carries a multiplier.
+ *   <li>{@link #CHAIN}: Euler steps {@code z <- z + h sin(w z)} with {@code h} and {@code w}
+ *       inputs (so the gradient also gives the sensitivities to them), written
+ *       {@code add(z, mul(h, sin(mul(w, z))))}: 4 nodes per step, {@code h = 1/steps} so the
+ *       chain integrates {@code dz/dt = sin(z)} over {@code t in [0, 1]} and its derivative stays
+ *       of order one.
+ * </ul>
+ */
+public enum Workloads {
+    DOMKE {
+        @Override
+        public Recipe recipe(int n) {
+            return () -> {
+                Program.Builder b = Program.builder();
+                Var x = b.input("x", 0);
+                Var s = b.constant(0);
+                int blocks = (n - 2) / 8;
+                for (int k = 0; k < blocks; k++) {
+                    Var a = b.exp(x);
+                    Var sq = b.pow(a, 2);
+                    Var c = b.add(a, sq);
+                    Var d = b.exp(c);
+                    Var e = b.sin(c);
+                    Var f = b.add(d, e);
+                    s = b.add(s, f);
+                    x = b.mul(0.01, f);
+                }
+                for (int k = 2 + 8 * blocks; k < n; k++) {
+                    s = b.add(s, x);
+                }
+                return b.output(s).build();
+            };
+        }
+    },
+    DAG {
+        // Each primitive maps [-1, 1]^k into [-1, 1], so the values stay bounded; sums and
+        // differences are halved (weighted sums) for the same reason.
+        private final Primitive[] unary = {
+            Primitive.SIN, Primitive.COS, Primitive.TANH, Primitive.SIGMOID, Primitive.NEG, Primitive.ABS,
+            Primitive.POWC,
+        };
+        private final Primitive[] binary = {
+            Primitive.MUL, Primitive.MAX, Primitive.MIN, Primitive.ADD, Primitive.SUB,
+        };
+
+        @Override
+        public Recipe recipe(int n) {
+            // Drawn once, so that timing the recording does not time the random numbers.
+            SplittableRandom random = new SplittableRandom(20240601L);
+            int m = n - 1; // the last node is the objective
+            Primitive[] f = new Primitive[m];
+            int[] first = new int[m];
+            int[] second = new int[m];
+            boolean[] used = new boolean[m];
+            for (int i = 2; i < m; i++) {
+                first[i] = operand(random, i);
+                used[first[i]] = true;
+                if (random.nextInt(2) == 0) {
+                    f[i] = unary[random.nextInt(unary.length)];
+                } else {
+                    f[i] = binary[random.nextInt(binary.length)];
+                    second[i] = operand(random, i);
+                    used[second[i]] = true;
+                }
+            }
+            // The objective sums the sinks (nodes nobody reads), so that every node influences it.
+            int[] sinks = IntStream.range(0, m).filter(i -> !used[i]).toArray();
+            return () -> {
+                Program.Builder b = Program.builder();
+                Var[] z = new Var[m];
+                z[0] = b.input("x0", 0.3);
+                z[1] = b.input("x1", -0.7);
+                for (int i = 2; i < m; i++) {
+                    Var a = z[first[i]];
+                    Primitive g = f[i];
+                    if (g == Primitive.POWC) {
+                        z[i] = b.pow(a, 2);
+                    } else if (g == Primitive.ADD) {
+                        z[i] = b.weightedSum(0, HALF_SUM, a, z[second[i]]);
+                    } else if (g == Primitive.SUB) {
+                        z[i] = b.weightedSum(0, HALF_DIFFERENCE, a, z[second[i]]);
+                    } else if (g.arity() == 1) {
+                        z[i] = b.apply(g, a);
+                    } else {
+                        z[i] = b.apply(g, a, z[second[i]]);
+                    }
+                }
+                Var[] terms = new Var[sinks.length];
+                for (int k = 0; k < sinks.length; k++) {
+                    terms[k] = z[sinks[k]];
+                }
+                return b.output(b.sum(terms)).build();
+            };
+        }
+
+        private int operand(SplittableRandom random, int i) {
+            if (random.nextInt(4) == 0) {
+                return random.nextInt(i);
+            }
+            return i - 1 - random.nextInt(Math.min(i, 8));
+        }
+    },
+    CHAIN {
+        @Override
+        public Recipe recipe(int n) {
+            return () -> {
+                int steps = (n - 3) / 4;
+                Program.Builder b = Program.builder();
+                Var z = b.input("z0", 1.0);
+                Var h = b.input("h", 1.0 / steps);
+                Var w = b.input("w", 1.0);
+                for (int k = 0; k < steps; k++) {
+                    z = b.add(z, b.mul(h, b.sin(b.mul(w, z))));
+                }
+                for (int k = 3 + 4 * steps; k < n; k++) {
+                    z = b.neg(z);
+                }
+                return b.output(z).build();
+            };
+        }
+    };
+
+    private static final double[] HALF_SUM = {0.5, 0.5};
+    private static final double[] HALF_DIFFERENCE = {0.5, -0.5};
+
+    /** The number of nodes of the benchmark programs. */
+    public static final int NODES = 1_000_000;
+
+    /** A way to record one program: the workload with its random choices, if any, already drawn. */
+    @FunctionalInterface
+    public interface Recipe {
+        /** Records the program with {@link Program.Builder}, {@code build()} included. */
+        Program record();
+    }
+
+    /** This workload with exactly {@code n} nodes (n >= 10), ready to record. */
+    public abstract Recipe recipe(int n);
+
+    /** Records this workload with exactly {@code n} nodes. */
+    public Program build(int n) {
+        return recipe(n).record();
+    }
+}
