@@ -4,7 +4,6 @@ import dev.lagrange.check.GradientCheck;
 import dev.lagrange.program.Program;
 import dev.lagrange.solve.BlockCoordinateSolver;
 import dev.lagrange.solve.SolveResult;
-import dev.lagrange.solve.SolveStatus;
 import dev.lagrange.solve.Solver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,9 +70,6 @@ final class SolveCommand extends ProgramCommand {
 
     /** The message of a solve that did not converge; the solver's message names the variables. */
     static String failureMessage(String file, SolveResult r) {
-        if (r.status() == SolveStatus.UNSUPPORTED) {
-            return file + ": error: not supported yet: " + r.message();
-        }
         return file + ": error: " + r.status().jsonName().replace('_', ' ') + ": " + r.message();
     }
 }

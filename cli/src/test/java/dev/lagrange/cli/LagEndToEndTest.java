@@ -74,6 +74,75 @@ class LagEndToEndTest {
     }
 
     @Test
+    void keplersEquationSolvesWithImplicitGradients() throws IOException {
+        // E = M + e sin E: dE/dM = 1 / (1 - e cos E), dE/de = sin E / (1 - e cos E).
+        Run r = run("solve", file("kepler.lag", "input M = 1, e = 0.5\nE = M + e * sin(E)\ninit E = 1\noutput E\n"),
+                "--json", "--check");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(1.498701133517848, (Double) r.json("values").get("E"), 1e-15);
+        assertEquals(1.037362021893646, (Double) r.json("gradient").get("M"), 1e-14);
+        assertEquals(1.034667232373456, (Double) r.json("gradient").get("e"), 1e-14);
+        assertTrue((Double) r.json("residuals").get("multipliers") < 1e-14, r.out());
+        assertTrue(r.out().contains("\"kind\": \"cyclic\""), r.out());
+    }
+
+    @Test
+    void aSolveBlockGivesImplicitGradients() throws IOException {
+        // u^2 + v^2 = r^2, v = a u: u = r / sqrt(1 + a^2), f = u + v = r (1 + a) / sqrt(1 + a^2).
+        Run r = run("solve", file("circle.lag", """
+                input r = 2, a = 0.5
+                solve u, v {
+                  u^2 + v^2 = r^2
+                  v = a * u
+                }
+                init u = 1, v = 1
+                f = u + v
+                output f
+                """), "--json");
+        assertEquals(0, r.status(), r.err());
+        double q = Math.sqrt(1.25);
+        assertEquals(2 * 1.5 / q, (Double) r.json("values").get("f"), 1e-14);
+        assertEquals(1.5 / q, (Double) r.json("gradient").get("r"), 1e-14);
+        assertEquals(2 * (1 / q - 1.5 * 0.5 / (q * q * q)), (Double) r.json("gradient").get("a"), 1e-14);
+    }
+
+    @Test
+    void aStructurallySingularBlockExitsWithThreeNamingItsUnknowns() throws IOException {
+        // Stan's [x0 + x1 - y0, 2 x0 + 2 x1 - y1]: singular for every x.
+        String f = file("singular.lag", """
+                input y0 = 1, y1 = 2
+                solve x0, x1 {
+                  x0 + x1 = y0
+                  2 * x0 + 2 * x1 = y1
+                }
+                output x0
+                """);
+        Run r = run("solve", f);
+        assertEquals(3, r.status(), r.out());
+        assertTrue(r.err().startsWith(f + ": error: singular: "), r.err());
+        assertTrue(r.err().contains("x0") && r.err().contains("x1"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void anEquationWithNoRealSolutionExitsWithThreeAndNoValue() throws IOException {
+        // Stan's [x0^2 + y0, x1^2 + y1] at y = (1, 1).
+        String f = file("noroot.lag", """
+                input y0 = 1, y1 = 1
+                solve x0, x1 {
+                  x0^2 + y0 = 0
+                  x1^2 + y1 = 0
+                }
+                init x0 = 0.5, x1 = 0.5
+                output x0
+                """);
+        Run r = run("solve", f, "--json");
+        assertEquals(3, r.status(), r.out());
+        assertTrue(r.err().contains("x0"), r.err());
+        assertFalse(r.out().contains("\"value\""), r.out());
+    }
+
+    @Test
     void parserErrorsExitWithTwoOnePerLine() throws IOException {
         String f = file("bad.lag", "input x = 1\ny = exq(x)\nz = y + q + r\noutput z\n");
         Run r = run("solve", f);

@@ -384,6 +384,7 @@ public final class Program {
                 throw new ProgramException("'" + v + "' is assigned more than once", List.of(v.toString()));
             }
             op[v.id] = (byte) Primitive.INPUT.ordinal();
+            packed = false; // its parameter lands at the end of the pool, out of node order
             paramOff[v.id] = paramCount;
             appendParams(new double[] {inputs.size()});
             inputs.add(v.id);
