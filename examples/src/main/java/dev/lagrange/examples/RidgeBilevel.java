@@ -141,14 +141,7 @@ public final class RidgeBilevel {
             theta[j] = b.declare("theta" + (j + 1));
         }
         for (int j = 0; j < p; j++) {
-            // g_j = sum_k G_jk theta_k - c_j + lambda theta_j, the residual of unknown theta_j
-            double[] coefficients = new double[p + 1];
-            Var[] terms = new Var[p + 1];
-            System.arraycopy(g[j], 0, coefficients, 0, p);
-            System.arraycopy(theta, 0, terms, 0, p);
-            coefficients[p] = 1;
-            terms[p] = b.mul(lambda, theta[j]);
-            Var residual = b.weightedSum(-c[j], coefficients, terms);
+            Var residual = gradientStep(b, g, c, theta, lambda, j, 0, 1);
             b.define("theta" + (j + 1), Primitive.IMPLICIT, new double[0], theta[j], residual);
         }
         return validationLoss(b, dev, theta);
@@ -171,16 +164,7 @@ public final class RidgeBilevel {
         for (int t = 0; t < steps; t++) {
             Var[] next = new Var[p];
             for (int j = 0; j < p; j++) {
-                // theta_j - eta (sum_k G_jk theta_k - c_j + lambda theta_j)
-                double[] coefficients = new double[p + 1];
-                Var[] terms = new Var[p + 1];
-                for (int k = 0; k < p; k++) {
-                    coefficients[k] = (j == k ? 1 : 0) - eta * g[j][k];
-                }
-                System.arraycopy(theta, 0, terms, 0, p);
-                coefficients[p] = -eta;
-                terms[p] = b.mul(lambda, theta[j]);
-                next[j] = b.weightedSum(eta * c[j], coefficients, terms);
+                next[j] = gradientStep(b, g, c, theta, lambda, j, 1, -eta);
             }
             theta = next;
         }
@@ -188,6 +172,25 @@ public final class RidgeBilevel {
             theta[j] = b.let("theta" + (j + 1), theta[j]);
         }
         return validationLoss(b, dev, theta);
+    }
+
+    /**
+     * {@code a theta_j + s (sum_k G_jk theta_k - c_j + lambda theta_j)} as one weighted sum over theta
+     * and the product {@code lambda theta_j}: the inner gradient's component j (a = 0, s = 1) or a
+     * descent step on it (a = 1, s = -eta).
+     */
+    private static Var gradientStep(Program.Builder b, double[][] g, double[] c, Var[] theta, Var lambda, int j,
+            double a, double s) {
+        int p = theta.length;
+        double[] coefficients = new double[p + 1];
+        Var[] terms = new Var[p + 1];
+        for (int k = 0; k < p; k++) {
+            coefficients[k] = (j == k ? a : 0) + s * g[j][k];
+        }
+        System.arraycopy(theta, 0, terms, 0, p);
+        coefficients[p] = s;
+        terms[p] = b.mul(lambda, theta[j]);
+        return b.weightedSum(-s * c[j], coefficients, terms);
     }
 
     /** A step size that makes inner gradient descent converge for every lambda >= 0: 1 / ||G||_inf. */
