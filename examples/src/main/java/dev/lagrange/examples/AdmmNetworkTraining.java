@@ -8,6 +8,7 @@ import dev.lagrange.solve.admm.Loss;
 import dev.lagrange.solve.admm.Samples;
 import dev.lagrange.solve.admm.TrainingResult;
 import dev.lagrange.solve.admm.TrainingStep;
+import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -34,6 +36,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Approach", ICML 2016.
  */
 public final class AdmmNetworkTraining {
+    /** One colour per method, the same in both charts. */
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x9467bd),
+        new Color(0x2ca02c), new Color(0x8c564b), new Color(0xd62728)};
+
     private AdmmNetworkTraining() {
     }
 
@@ -119,15 +125,17 @@ public final class AdmmNetworkTraining {
         String file = problem.toLowerCase(Locale.ROOT).replace(' ', '-');
         XYChart accuracy = chart(problem + ": test accuracy", "iteration (log scale)", "test accuracy");
         accuracy.getStyler().setXAxisLogarithmic(true);
-        XYChart loss = chart(problem + ": training hinge loss", "wall time, s", "mean hinge loss");
+        accuracy.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        XYChart loss = chart(problem + ": training hinge loss (least squares: squared loss)", "wall time, s",
+                "mean training loss (log scale)");
+        loss.getStyler().setYAxisLogarithmic(true);
+        loss.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         for (int k = 0; k < results.size(); k++) {
             List<TrainingStep> h = results.get(k).history();
             accuracy.addSeries(names.get(k), column(h, TrainingStep::iteration), column(h, TrainingStep::testAccuracy))
-                    .setMarker(SeriesMarkers.NONE);
-            if (!names.get(k).contains("least squares")) {
-                loss.addSeries(names.get(k), column(h, TrainingStep::seconds), column(h, TrainingStep::loss))
-                        .setMarker(SeriesMarkers.NONE);
-            }
+                    .setMarker(SeriesMarkers.NONE).setLineColor(COLORS[k]);
+            loss.addSeries(names.get(k), column(h, TrainingStep::seconds), column(h, TrainingStep::loss))
+                    .setMarker(SeriesMarkers.NONE).setLineColor(COLORS[k]);
         }
         try {
             Files.createDirectories(config.out());
@@ -141,9 +149,7 @@ public final class AdmmNetworkTraining {
     }
 
     private static XYChart chart(String title, String x, String y) {
-        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(x).yAxisTitle(y).build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
-        return chart;
+        return new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(x).yAxisTitle(y).build();
     }
 
     private static double[] column(List<TrainingStep> history, ToDoubleFunction<TrainingStep> f) {
