@@ -52,14 +52,7 @@ public final class AdmmNetworkTrainer {
      * @param test the held-out samples, only evaluated
      */
     public TrainingResult train(Samples train, Samples test) {
-        int[] hidden = options.hiddenWidths();
-        int depth = hidden.length + 1;
-        int[] widths = new int[depth + 1];
-        widths[0] = train.dimension() + 1;
-        System.arraycopy(hidden, 0, widths, 1, hidden.length);
-        widths[depth] = 1;
-        ReluNetwork start = ReluNetwork.random(widths, options.seed());
-        return train(start, train, test);
+        return train(ReluNetwork.random(train.dimension(), options.hiddenWidths(), options.seed()), train, test);
     }
 
     /**

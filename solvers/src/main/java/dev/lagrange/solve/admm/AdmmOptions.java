@@ -25,12 +25,7 @@ import java.util.Arrays;
 public record AdmmOptions(int[] hiddenWidths, double gamma, double beta, int warmStart, int iterations,
         double betaGrowth, double gammaGrowth, Loss loss, double ridge, boolean layerMultipliers, long seed) {
     public AdmmOptions {
-        hiddenWidths = hiddenWidths.clone();
-        for (int w : hiddenWidths) {
-            if (w < 1) {
-                throw new IllegalArgumentException("hidden widths must be positive: " + Arrays.toString(hiddenWidths));
-            }
-        }
+        hiddenWidths = ReluNetwork.checkedWidths(hiddenWidths);
         if (!(gamma > 0) || !Double.isFinite(gamma)) {
             throw new IllegalArgumentException("gamma must be positive and finite: " + gamma);
         }

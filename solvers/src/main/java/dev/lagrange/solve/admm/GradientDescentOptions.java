@@ -13,12 +13,7 @@ import java.util.Arrays;
  */
 public record GradientDescentOptions(int[] hiddenWidths, double learningRate, int iterations, Loss loss, long seed) {
     public GradientDescentOptions {
-        hiddenWidths = hiddenWidths.clone();
-        for (int w : hiddenWidths) {
-            if (w < 1) {
-                throw new IllegalArgumentException("hidden widths must be positive: " + Arrays.toString(hiddenWidths));
-            }
-        }
+        hiddenWidths = ReluNetwork.checkedWidths(hiddenWidths);
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
             throw new IllegalArgumentException("learningRate must be positive and finite: " + learningRate);
         }

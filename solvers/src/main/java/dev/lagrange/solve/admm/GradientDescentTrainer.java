@@ -30,12 +30,7 @@ public final class GradientDescentTrainer {
 
     /** Trains from He-initialised weights (the same seed as {@link AdmmOptions#seed()} gives the same start). */
     public TrainingResult train(Samples train, Samples test) {
-        int[] hidden = options.hiddenWidths();
-        int[] widths = new int[hidden.length + 2];
-        widths[0] = train.dimension() + 1;
-        System.arraycopy(hidden, 0, widths, 1, hidden.length);
-        widths[widths.length - 1] = 1;
-        return train(ReluNetwork.random(widths, options.seed()), train, test);
+        return train(ReluNetwork.random(train.dimension(), options.hiddenWidths(), options.seed()), train, test);
     }
 
     /**

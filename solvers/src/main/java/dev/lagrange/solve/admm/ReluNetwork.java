@@ -58,6 +58,30 @@ public final class ReluNetwork {
         return new ReluNetwork(List.of(w));
     }
 
+    /**
+     * He-initialised weights for samples of dimension d: widths d + 1 (the bias row), the hidden
+     * widths, then 1.
+     *
+     * @param hiddenWidths the hidden layer widths; not modified
+     */
+    public static ReluNetwork random(int dimension, int[] hiddenWidths, long seed) {
+        int[] widths = new int[hiddenWidths.length + 2];
+        widths[0] = dimension + 1;
+        System.arraycopy(hiddenWidths, 0, widths, 1, hiddenWidths.length);
+        widths[widths.length - 1] = 1;
+        return random(widths, seed);
+    }
+
+    /** Throws unless every hidden width is positive; returns a copy. @param hiddenWidths not modified */
+    static int[] checkedWidths(int[] hiddenWidths) {
+        for (int w : hiddenWidths) {
+            if (w < 1) {
+                throw new IllegalArgumentException("hidden widths must be positive: " + Arrays.toString(hiddenWidths));
+            }
+        }
+        return hiddenWidths.clone();
+    }
+
     /** The number of weight layers L. */
     public int depth() {
         return weights.length;
