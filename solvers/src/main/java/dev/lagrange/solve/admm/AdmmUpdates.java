@@ -7,7 +7,10 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * The updates of Taylor et al.'s ADMM, each the exact minimiser of the penalised objective over one
  * block of variables with the others held. Matrices hold one column per sample (n columns); layer
  * widths are at most a few hundred, so every solve is a small SPD system by Cholesky. A numerical
- * failure is a return value ({@code false}), misuse an exception.
+ * failure is a return value ({@code false}), misuse an exception. Every matrix result has its
+ * subnormal entries (below {@link Double#MIN_NORMAL}) set to zero: a dead ReLU unit's activations and
+ * weights decay geometrically over the sweeps into subnormal numbers, which carry nothing and made
+ * sweeps about 8x slower after a few hundred of them.
  *
  * <p>Reference: Taylor et al., "Training Neural Networks Without Gradients: A Scalable ADMM
  * Approach", ICML 2016, Algorithm 1 and Section 4.
@@ -42,6 +45,7 @@ public final class AdmmUpdates {
             return false;
         }
         CommonOps_DDRM.transpose(wT, w);
+        flushSubnormals(w);
         return allFinite(w);
     }
 
@@ -73,6 +77,7 @@ public final class AdmmUpdates {
         if (!CommonOps_DDRM.solveSPD(lhs, rhs, a)) {
             return false;
         }
+        flushSubnormals(a);
         return allFinite(a);
     }
 
@@ -106,6 +111,7 @@ public final class AdmmUpdates {
         for (int k = 0; k < size; k++) {
             z.data[k] = reluStep(a.data[k], m.data[k], beta, gamma);
         }
+        flushSubnormals(z);
     }
 
     /**
@@ -137,6 +143,16 @@ public final class AdmmUpdates {
         int size = z.getNumElements();
         for (int k = 0; k < size; k++) {
             lambda.data[k] += beta * (z.data[k] - m.data[k]);
+        }
+    }
+
+    /** Sets entries smaller in magnitude than {@link Double#MIN_NORMAL} to zero. @param x modified */
+    static void flushSubnormals(DMatrixRMaj x) {
+        int size = x.getNumElements();
+        for (int k = 0; k < size; k++) {
+            if (Math.abs(x.data[k]) < Double.MIN_NORMAL) {
+                x.data[k] = 0;
+            }
         }
     }
 

@@ -68,6 +68,27 @@ class AdmmUpdatesTest {
         }
     }
 
+    @Test
+    void subnormalResultsAreFlushedToZero() {
+        // a unit the next layer ignores keeps a = h(z); subnormal h(z) must come back as exactly zero
+        Random random = new Random(345);
+        DMatrixRMaj wNext = gaussian(2, 3, random);
+        wNext.set(0, 1, 0);
+        wNext.set(1, 1, 0);
+        DMatrixRMaj z = gaussian(3, 4, random);
+        for (int i = 0; i < 4; i++) {
+            z.set(1, i, 1e-310 * (i + 1));
+        }
+        DMatrixRMaj a = new DMatrixRMaj(3, 4);
+        assertTrue(AdmmUpdates.activationStep(wNext, gaussian(2, 4, random), z, 1, 10, a));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(0, a.get(1, i), "sample " + i);
+        }
+        DMatrixRMaj zOut = new DMatrixRMaj(1, 2);
+        AdmmUpdates.reluStep(new DMatrixRMaj(1, 2, true, 0, 0), new DMatrixRMaj(1, 2, true, -1e-310, 1), 1, 10, zOut);
+        assertEquals(0, zOut.get(0));
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {345, 346, 347})
     void activationStepSolvesItsRidgeProblem(long seed) {
