@@ -50,6 +50,15 @@ final class Runs {
      */
     IterativeResult finish(String method, double[] z, double[] lambda, int iterations, double tolerance) {
         Lagrangian.Residuals res = Lagrangian.of(program).residuals(x, z, lambda);
+        return finish(method, z, lambda, iterations, res, res.max() <= tolerance, "tolerance " + tolerance);
+    }
+
+    /**
+     * The result at (z, lambda) for a method with its own stopping rule: CONVERGED when
+     * {@code stopped}, the rule being described by {@code rule} in the message otherwise.
+     */
+    IterativeResult finish(String method, double[] z, double[] lambda, int iterations, Lagrangian.Residuals res,
+            boolean stopped, String rule) {
         int bad = BackSubstitution.firstNonFinite(program, lambda);
         SolveStatus status;
         String message;
@@ -58,14 +67,14 @@ final class Runs {
             int node = bad >= 0 ? bad : Math.max(res.worstConstraint(), res.worstMultiplier());
             message = method + ": the multiplier of '" + program.label(node) + "' is not finite after " + iterations
                     + " iterations";
-        } else if (res.max() <= tolerance) {
+        } else if (stopped) {
             status = SolveStatus.CONVERGED;
             message = method + ": converged in " + iterations + " iterations";
         } else {
             status = SolveStatus.NOT_CONVERGED;
             message = method + ": after " + iterations + " iterations the constraint residual is " + res.constraints()
                     + " at '" + label(res.worstConstraint()) + "' and the multiplier residual " + res.multipliers()
-                    + " at '" + label(res.worstMultiplier()) + "' (tolerance " + tolerance + ")";
+                    + " at '" + label(res.worstMultiplier()) + "' (" + rule + ")";
         }
         double[] gradient = status == SolveStatus.CONVERGED ? BackSubstitution.inputMultipliers(program, lambda) : null;
         return new IterativeResult(new SolveResult(status, message, program, x, z, lambda, gradient, res, List.of()),

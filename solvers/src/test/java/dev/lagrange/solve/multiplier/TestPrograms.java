@@ -113,4 +113,38 @@ final class TestPrograms {
         }
         return longest;
     }
+
+    /**
+     * A strongly convex objective of the inputs, {@code f(x) = sum_k softplus(a_k . x + b_k) + ||x||^2 / 2}
+     * with seeded a, b (K = 4 terms, d inputs), and a point x.
+     */
+    static Sample convex(long seed, int d) {
+        Random random = new Random(seed);
+        var b = Program.builder();
+        Var[] x = new Var[d];
+        for (int k = 0; k < d; k++) {
+            x[k] = b.input("x" + k);
+        }
+        int terms = 4;
+        Var[] parts = new Var[terms + d];
+        for (int t = 0; t < terms; t++) {
+            double[] a = new double[d];
+            for (int k = 0; k < d; k++) {
+                a[k] = 2 * random.nextDouble() - 1;
+            }
+            parts[t] = b.let("s" + t, b.softplus(b.weightedSum(random.nextDouble() - 0.5, a, x)));
+        }
+        for (int k = 0; k < d; k++) {
+            parts[terms + k] = b.let("q" + k, b.pow(x[k], 2));
+        }
+        double[] c = new double[terms + d];
+        java.util.Arrays.fill(c, 1.0);
+        java.util.Arrays.fill(c, terms, terms + d, 0.5);
+        Var f = b.let("f", b.weightedSum(0, c, parts));
+        double[] x0 = new double[d];
+        for (int k = 0; k < d; k++) {
+            x0[k] = 4 * random.nextDouble() - 2;
+        }
+        return new Sample(b.output(f).build(), x0, seed);
+    }
 }
