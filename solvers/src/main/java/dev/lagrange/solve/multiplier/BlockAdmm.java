@@ -65,7 +65,7 @@ public final class BlockAdmm implements MultiplierSolver {
 
     @Override
     public String name() {
-        return "admm(" + blocks.size() + " blocks, eps " + epsAbs + "/" + epsRel + ")";
+        return "admm(" + blocks.size() + " blocks; eps " + epsAbs + "/" + epsRel + ")";
     }
 
     @Override

@@ -10,7 +10,7 @@ import dev.lagrange.solve.Solver;
  * interchangeable; {@link #solveWithHistory} adds one {@link Iterate} per iteration.
  */
 public interface MultiplierSolver extends Solver {
-    /** A short name for tables and plots ("jacobi", "augmented-lagrangian", ...). */
+    /** A short name for tables and plots ("jacobi", "augmented-lagrangian", ...), without commas (it is a CSV field). */
     String name();
 
     /**
