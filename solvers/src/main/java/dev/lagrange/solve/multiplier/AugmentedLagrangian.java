@@ -60,12 +60,10 @@ public final class AugmentedLagrangian implements MultiplierSolver {
         }
         double[] z = forward.z().clone();
         int n = z.length;
-        double[] lambda = new double[n];
-        PenaltyFunction phi = new PenaltyFunction(program, run.x, Lagrangian.of(program).seed(), lambda, rho0);
-        Lbfgs lbfgs = new Lbfgs(10);
         Lagrangian lagrangian = Lagrangian.of(program);
-        // balancing may lower rho, but not below the starting rho or one at which a subproblem failed
-        double floor = rho0;
+        PenaltyFunction phi = run.penalty(rho0, balancing);
+        double[] lambda = phi.lambda;
+        Lbfgs lbfgs = new Lbfgs(10);
         int k = 0;
         while (k < options.maxIterations()) {
             k++;
@@ -73,11 +71,7 @@ public final class AugmentedLagrangian implements MultiplierSolver {
             Lbfgs.Outcome inner = lbfgs.minimize(phi::valueAndGradient, z, 0.1 * options.tolerance(), 2000);
             double rho = phi.rho;
             if (!inner.converged() && !(inner.gradientNorm() < 1e3 * options.tolerance())) {
-                // rho too small for a local minimum near the last z (the subproblem is unbounded
-                // below along a direction of negative curvature): back off and stiffen
-                System.arraycopy(previous, 0, z, 0, n);
-                phi.rho = rho * balancing.tau() * balancing.tau();
-                floor = phi.rho;
+                phi.backOff(previous, z);
                 Lagrangian.Residuals res = lagrangian.residuals(run.x, z, lambda);
                 run.record(k, res.constraints(), res.multipliers(), run.objective(z));
                 continue;
@@ -92,7 +86,7 @@ public final class AugmentedLagrangian implements MultiplierSolver {
             for (int j = 0; j < n; j++) {
                 dz += (z[j] - previous[j]) * (z[j] - previous[j]);
             }
-            phi.rho = Math.max(floor, balancing.next(rho, LocalJacobian.norm2(c), rho * Math.sqrt(dz)));
+            phi.balance(LocalJacobian.norm2(c), rho * Math.sqrt(dz));
         }
         return run.finish(name(), z, lambda, k, options.tolerance());
     }

@@ -78,12 +78,10 @@ public final class BlockAdmm implements MultiplierSolver {
         }
         double[] z = forward.z().clone();
         int n = z.length;
-        double[] lambda = new double[n];
-        PenaltyFunction phi = new PenaltyFunction(program, run.x, Lagrangian.of(program).seed(), lambda, rho0);
-        Lbfgs lbfgs = new Lbfgs(10);
         Lagrangian lagrangian = Lagrangian.of(program);
-        // balancing may lower rho, but not below the starting rho or one at which a subproblem failed
-        double floor = rho0;
+        PenaltyFunction phi = run.penalty(rho0, balancing);
+        double[] lambda = phi.lambda;
+        Lbfgs lbfgs = new Lbfgs(10);
         int k = 0;
         boolean stopped = false;
         while (k < options.maxIterations() && !stopped) {
@@ -93,12 +91,8 @@ public final class BlockAdmm implements MultiplierSolver {
             for (int[] block : slots) {
                 bounded &= minimizeBlock(phi, lbfgs, z, block);
             }
-            double rho = phi.rho;
             if (!bounded) {
-                // as in AugmentedLagrangian: a block subproblem without a nearby minimum needs a stiffer rho
-                System.arraycopy(previous, 0, z, 0, n);
-                phi.rho = rho * balancing.tau() * balancing.tau();
-                floor = phi.rho;
+                phi.backOff(previous, z);
                 Lagrangian.Residuals res = lagrangian.residuals(run.x, z, lambda);
                 run.record(k, res.constraints(), res.multipliers(), run.objective(z));
                 continue;
@@ -121,7 +115,7 @@ public final class BlockAdmm implements MultiplierSolver {
             if (Double.isNaN(r) || Double.isNaN(s)) {
                 break;
             }
-            phi.rho = Math.max(floor, balancing.next(rho, r, s));
+            phi.balance(r, s);
         }
         return run.finish(name(), z, lambda, k, lagrangian.residuals(run.x, z, lambda), stopped,
                 "Boyd's rule with eps_abs " + epsAbs + ", eps_rel " + epsRel);

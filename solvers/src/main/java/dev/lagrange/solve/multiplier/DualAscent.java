@@ -1,6 +1,5 @@
 package dev.lagrange.solve.multiplier;
 
-import dev.lagrange.lagrangian.Lagrangian;
 import dev.lagrange.program.Program;
 import dev.lagrange.solve.SolveOptions;
 import dev.lagrange.solve.SolveResult;
@@ -63,10 +62,11 @@ public final class DualAscent implements MultiplierSolver {
         if (!forward.isConverged()) {
             return run.failed(forward);
         }
-        double[] z = forward.z();
-        double constraints = forward.residuals().constraints();
-        double[] w = Lagrangian.of(program).seed();
-        LocalJacobian jacobian = LocalJacobian.at(program, z);
+        Runs.Linearized at = run.linearize(forward);
+        double[] z = at.z();
+        double constraints = at.constraints();
+        double[] w = at.w();
+        LocalJacobian jacobian = at.jacobian();
         int n = w.length;
         double[] lambda = new double[n];
         double[] r = jacobian.stationarity(w, lambda);

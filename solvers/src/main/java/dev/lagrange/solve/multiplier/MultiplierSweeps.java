@@ -1,6 +1,5 @@
 package dev.lagrange.solve.multiplier;
 
-import dev.lagrange.lagrangian.Lagrangian;
 import dev.lagrange.program.Program;
 import dev.lagrange.solve.SolveOptions;
 import dev.lagrange.solve.SolveResult;
@@ -48,10 +47,11 @@ public final class MultiplierSweeps implements MultiplierSolver {
         if (!forward.isConverged()) {
             return run.failed(forward);
         }
-        double[] z = forward.z();
-        double constraints = forward.residuals().constraints();
-        double[] w = Lagrangian.of(program).seed();
-        LocalJacobian jacobian = LocalJacobian.at(program, z);
+        Runs.Linearized at = run.linearize(forward);
+        double[] z = at.z();
+        double constraints = at.constraints();
+        double[] w = at.w();
+        LocalJacobian jacobian = at.jacobian();
         double[] lambda = new double[w.length];
         double[] next = new double[w.length];
         int k = 0;

@@ -18,15 +18,39 @@ final class PenaltyFunction {
     final double[] x;
     final double[] w;
     final double[] lambda;
+    private final ResidualBalancing balancing;
     double rho;
+    /** Balancing may lower rho, but not below the starting rho or one at which a subproblem failed. */
+    private double floor;
 
-    /** @param x Not modified. @param w Not modified. @param lambda Modified by the callers' multiplier steps. */
-    PenaltyFunction(Program program, double[] x, double[] w, double[] lambda, double rho) {
+    /**
+     * At lambda = 0. @param x Not modified. @param w Not modified.
+     */
+    PenaltyFunction(Program program, double[] x, double[] w, double rho, ResidualBalancing balancing) {
         this.program = program;
         this.x = x;
         this.w = w;
-        this.lambda = lambda;
+        this.lambda = new double[w.length];
         this.rho = rho;
+        this.floor = rho;
+        this.balancing = balancing;
+    }
+
+    /**
+     * After a subproblem without a nearby minimum (rho too small: phi runs off along negative
+     * curvature): restores z and multiplies rho by tau^2, which becomes the floor.
+     *
+     * @param previous Not modified. @param z Modified: set to previous.
+     */
+    void backOff(double[] previous, double[] z) {
+        System.arraycopy(previous, 0, z, 0, z.length);
+        rho *= balancing.tau() * balancing.tau();
+        floor = rho;
+    }
+
+    /** Residual balancing of the primal residual r against the dual residual s, above the floor. */
+    void balance(double r, double s) {
+        rho = Math.max(floor, balancing.next(rho, r, s));
     }
 
     /** phi(z), and its gradient into g. @param z Not modified. @param g Modified. */

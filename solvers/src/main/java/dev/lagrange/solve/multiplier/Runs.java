@@ -36,6 +36,24 @@ final class Runs {
         return new BlockCoordinateSolver(SolveOptions.defaults()).solve(program, x);
     }
 
+    /** The augmented Lagrangian at lambda = 0 for the penalty methods. */
+    PenaltyFunction penalty(double rho0, ResidualBalancing balancing) {
+        return new PenaltyFunction(program, x, Lagrangian.of(program).seed(), rho0, balancing);
+    }
+
+    /**
+     * The multiplier equations at the forward pass's z: z, its constraint residual, the seed w and the
+     * local Jacobian there.
+     */
+    record Linearized(double[] z, double constraints, double[] w, LocalJacobian jacobian) {
+    }
+
+    Linearized linearize(SolveResult forward) {
+        double[] z = forward.z();
+        return new Linearized(z, forward.residuals().constraints(), Lagrangian.of(program).seed(),
+                LocalJacobian.at(program, z));
+    }
+
     void record(int iteration, double constraints, double stationarity, double objective) {
         history.add(new Iterate(iteration, constraints, stationarity, objective, (System.nanoTime() - start) * 1e-9));
     }
