@@ -21,7 +21,8 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  *   J(z_k) dz = -g(z_k),   z_{k+1} = z_k + t dz,
  * </pre>
  * with the analytic block Jacobian from the primitives' partials, LU factors (EJML: dense up to
- * {@link NewtonOptions#denseLimit()} unknowns, sparse with a reverse Cuthill-McKee order above), and a
+ * {@link NewtonOptions#denseLimit()} unknowns, sparse with a reverse Cuthill-McKee order up to
+ * {@link NewtonOptions#krylovAbove()}; above that no factors, but Jacobi-preconditioned GMRES), and a
  * backtracking line search on {@code phi = ||g||_2^2 / 2} (Armijo; Nocedal and Wright, Numerical
  * Optimization, section 11.5) that falls back to a steepest-descent step {@code -J^T g} when no
  * Newton step length decreases phi. The pattern's structural rank is checked before the first
@@ -88,7 +89,7 @@ public final class NewtonBlockSolver {
         double[] dz = new double[m];
         double[] work = new double[m];
         double[] start = new double[m];
-        Linearization jac = Linearization.of(block, newton.denseLimit());
+        Linearization jac = Linearization.of(block, newton);
         int polished = 0;
         for (int k = 0; ; k++) {
             double phi = block.residual(x, z, g);
@@ -109,7 +110,9 @@ public final class NewtonBlockSolver {
             }
             Factorization lu = jac.factors;
             double condition = lu.conditionEstimate();
-            if (!(condition <= newton.maxCondition())) {
+            // a Krylov path estimates no condition (NaN); its singularity shows as a stalled solve
+            boolean estimated = !(lu instanceof Gmres);
+            if (estimated && !(condition <= newton.maxCondition())) {
                 List<String> undetermined = nullSpace(block, jac.dense(), newton.maxCondition());
                 return failure(SolveStatus.SINGULAR, "the Jacobian of " + name + " is singular at iteration " + k
                         + (k == 0 ? " (the start values)" : "") + ": condition estimate "
@@ -135,6 +138,13 @@ public final class NewtonBlockSolver {
                 dz[r] = -g[r];
             }
             lu.solve(dz, work);
+            if (lu instanceof Gmres krylov && !krylov.lastConverged() && polished == 0) {
+                return failure(SolveStatus.NOT_CONVERGED, name + ", iteration " + k + ": GMRES did not reach relative "
+                        + "residual " + newton.krylovTolerance() + " for the Newton step in " + krylov.lastProducts()
+                        + " products with J (reached " + String.format("%.3g", krylov.lastRelativeResidual())
+                        + "; the Jacobian may be singular or badly conditioned: lower krylovAbove to factor it)",
+                        variables, k, norm, condition, history, jac.method());
+            }
             System.arraycopy(z, block.s0, start, 0, m);
             if (lineSearch(block, x, z, start, dz, g, phi, 2 * phi)) {
                 continue;
