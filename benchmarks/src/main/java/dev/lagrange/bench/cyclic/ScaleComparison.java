@@ -3,7 +3,9 @@ package dev.lagrange.bench.cyclic;
 import dev.lagrange.program.Program;
 import dev.lagrange.solve.BlockCoordinateSolver;
 import dev.lagrange.solve.BlockReport;
+import dev.lagrange.solve.SolveOptions;
 import dev.lagrange.solve.SolveResult;
+import dev.lagrange.solve.newton.NewtonOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  *   java -cp benchmarks/target/benchmarks.jar dev.lagrange.bench.cyclic.ScaleComparison \
- *        [states=100000] [successors=10] [scipyTimeoutSeconds=600] [script=benchmarks/src/main/python/spsolve_mdp.py]
+ *        [states=100000] [successors=10] [scipyTimeoutSeconds=600] [script=benchmarks/src/main/python/spsolve_mdp.py] \
+ *        [krylovAbove=5000]
  * </pre>
  * Prints the block's method, the Java times (best of three after one warm-up solve), SciPy's times
  * and their ratio, and the largest differences between the two solutions.
@@ -35,6 +38,7 @@ public final class ScaleComparison {
         int successors = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         long timeout = args.length > 2 ? Long.parseLong(args[2]) : 600;
         String script = args.length > 3 ? args[3] : "benchmarks/src/main/python/spsolve_mdp.py";
+        int krylovAbove = args.length > 4 ? Integer.parseInt(args[4]) : NewtonOptions.defaults().krylovAbove();
         double gamma = 0.9;
 
         long t0 = System.nanoTime();
@@ -42,7 +46,8 @@ public final class ScaleComparison {
         Program program = mdp.program();
         double build = seconds(t0);
         double[] x = program.inputDefaults();
-        BlockCoordinateSolver solver = new BlockCoordinateSolver();
+        BlockCoordinateSolver solver = new BlockCoordinateSolver(SolveOptions.defaults(),
+                NewtonOptions.defaults().withKrylovAbove(krylovAbove));
         SolveResult result = solver.solve(program, x).orThrow();
         double best = Double.POSITIVE_INFINITY;
         for (int run = 0; run < 3; run++) {

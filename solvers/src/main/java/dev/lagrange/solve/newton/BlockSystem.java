@@ -42,6 +42,20 @@ final class BlockSystem {
         dfdz = new double[widest];
     }
 
+    /**
+     * Whether every node of the block is a {@code WEIGHTED_SUM} or an {@code IDENTITY}: then g is
+     * affine in z_B and J does not depend on z.
+     */
+    boolean isLinear() {
+        for (int i = from; i < to; i++) {
+            Primitive f = program.primitive(i);
+            if (f != Primitive.WEIGHTED_SUM && f != Primitive.IDENTITY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     boolean inBlock(int slot) {
         return slot >= s0 && slot < s0 + m;
     }

@@ -59,12 +59,24 @@ final class Gmres implements Factorization {
 
     @Override
     public void solve(double[] b, double[] work) {
-        run(b, false);
+        run(b, false, tolerance);
+    }
+
+    /**
+     * Solves {@code J x = b} to a relative residual of {@code relative} instead of the configured
+     * tolerance: an inexact Newton step (Dembo, Eisenstat and Steihaug, SIAM J. Numer. Anal. 19, 1982)
+     * for the polishing steps, where the residual is already small and each step only needs to
+     * shrink it.
+     *
+     * @param b Modified: b on entry, x on exit.
+     */
+    void solve(double[] b, double relative) {
+        run(b, false, relative);
     }
 
     @Override
     public void solveTransposed(double[] b, double[] work) {
-        run(b, true);
+        run(b, true, tolerance);
     }
 
     /** Whether the last solve reached {@code ||b - A x|| <= tolerance ||b||}. */
@@ -91,7 +103,7 @@ final class Gmres implements Factorization {
     }
 
     /** Overwrites b with the solution of {@code A x = b}. */
-    private void run(double[] b, boolean transposed) {
+    private void run(double[] b, boolean transposed, double tolerance) {
         int m = size();
         int k = Math.max(1, Math.min(restart, m));
         double[] x = new double[m];
@@ -189,6 +201,7 @@ final class Gmres implements Factorization {
         }
         lastRelativeResidual = beta / normB;
         lastConverged = beta <= tolerance * normB;
+
         System.arraycopy(x, 0, b, 0, m);
     }
 

@@ -47,6 +47,17 @@ abstract class Linearization {
     /** {@code out = J^T v}. Arrays: v not modified, out modified. */
     abstract void multiplyTransposed(double[] v, double[] out);
 
+    /**
+     * Gives up the Krylov path for sparse LU, at z: for a Jacobian on which GMRES stalls.
+     *
+     * @param z Not modified.
+     * @return false when J was factored already (nothing changed), else as {@link #factor}'s
+     *     non-finite check: true when the new factors are in place
+     */
+    boolean factorInstead(double[] z) {
+        return false;
+    }
+
     /** J as a dense matrix for a singular value decomposition, or null when the block is too large. */
     abstract DMatrixRMaj dense();
 
@@ -114,7 +125,8 @@ abstract class Linearization {
         private final double[] values;
         private final int[] mark;
         /** Null for sparse LU; the Krylov settings when J is only multiplied, never factored. */
-        private final NewtonOptions krylov;
+        private NewtonOptions krylov;
+        private boolean fellBack;
         private DMatrixSparseCSC jac;
 
         Sparse(BlockSystem block, NewtonOptions krylov) {
@@ -161,7 +173,8 @@ abstract class Linearization {
 
         @Override
         String method() {
-            return krylov == null ? "newton-sparse-lu-rcm" : "newton-gmres-jacobi";
+            return krylov != null ? "newton-gmres-jacobi"
+                    : fellBack ? "newton-gmres-jacobi-then-sparse-lu-rcm" : "newton-sparse-lu-rcm";
         }
 
         @Override
@@ -190,6 +203,16 @@ abstract class Linearization {
             jac.indicesSorted = true;
             factors = new SparseLu(jac, new ReverseCuthillMcKee());
             return -1;
+        }
+
+        @Override
+        boolean factorInstead(double[] z) {
+            if (krylov == null) {
+                return false;
+            }
+            krylov = null;
+            fellBack = true;
+            return factor(z) < 0;
         }
 
         private int position(int r, int c) {

@@ -38,6 +38,11 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  */
 public final class NewtonBlockSolver {
     private static final double EPS = Math.ulp(1.0);
+    /**
+     * The relative Krylov tolerance of a polishing step: the residual is below tolerance already and
+     * each step need only shrink it by this factor (several steps remain if it does not suffice).
+     */
+    private static final double POLISH_FORCING = 1e-4;
 
     private final SolveOptions options;
     private final NewtonOptions newton;
@@ -91,6 +96,9 @@ public final class NewtonBlockSolver {
         double[] start = new double[m];
         Linearization jac = Linearization.of(block, newton);
         int polished = 0;
+        // A linear block has one Jacobian: it is assembled, factored and estimated once.
+        boolean linear = block.isLinear();
+        double condition = Double.NaN;
         for (int k = 0; ; k++) {
             double phi = block.residual(x, z, g);
             double norm = maxAbs(g);
@@ -102,14 +110,17 @@ public final class NewtonBlockSolver {
                         variables, k, norm, Double.NaN, history);
             }
             history.add(norm);
-            int badPartial = jac.factor(z);
+            boolean fresh = !linear || jac.factors == null;
+            int badPartial = fresh ? jac.factor(z) : -1;
             if (badPartial >= 0) {
                 return failure(SolveStatus.NON_FINITE, name + ", iteration " + k + ": a partial derivative of "
                         + describe(program, badPartial, x, z) + " is not finite", variables, k, norm, Double.NaN,
                         history);
             }
             Factorization lu = jac.factors;
-            double condition = lu.conditionEstimate();
+            if (fresh) {
+                condition = lu.conditionEstimate();
+            }
             // a Krylov path estimates no condition (NaN); its singularity shows as a stalled solve
             boolean estimated = !(lu instanceof Gmres);
             if (estimated && !(condition <= newton.maxCondition())) {
@@ -137,13 +148,26 @@ public final class NewtonBlockSolver {
             for (int r = 0; r < m; r++) {
                 dz[r] = -g[r];
             }
-            lu.solve(dz, work);
-            if (lu instanceof Gmres krylov && !krylov.lastConverged() && polished == 0) {
-                return failure(SolveStatus.NOT_CONVERGED, name + ", iteration " + k + ": GMRES did not reach relative "
-                        + "residual " + newton.krylovTolerance() + " for the Newton step in " + krylov.lastProducts()
-                        + " products with J (reached " + String.format("%.3g", krylov.lastRelativeResidual())
-                        + "; the Jacobian may be singular or badly conditioned: lower krylovAbove to factor it)",
-                        variables, k, norm, condition, history, jac.method());
+            if (lu instanceof Gmres krylov && polished > 0) {
+                krylov.solve(dz, POLISH_FORCING);
+            } else {
+                lu.solve(dz, work);
+            }
+            if (lu instanceof Gmres krylov && !krylov.lastConverged() && polished == 0 && jac.factorInstead(z)) {
+                // GMRES stalled: factor this Jacobian after all and take the step from the LU
+                lu = jac.factors;
+                condition = lu.conditionEstimate();
+                if (!(condition <= newton.maxCondition())) {
+                    return failure(SolveStatus.SINGULAR, "the Jacobian of " + name + " is singular at iteration "
+                            + k + ": GMRES stalled and the sparse LU's condition estimate is "
+                            + String.format("%.3g", condition) + "; the equations do not determine "
+                            + String.join(", ", nullSpace(block, jac.dense(), newton.maxCondition())), variables, k, norm, condition, history,
+                            jac.method());
+                }
+                for (int r = 0; r < m; r++) {
+                    dz[r] = -g[r];
+                }
+                lu.solve(dz, work);
             }
             System.arraycopy(z, block.s0, start, 0, m);
             if (lineSearch(block, x, z, start, dz, g, phi, 2 * phi)) {

@@ -18,7 +18,7 @@ package dev.lagrange.solve.newton;
  *     with a reverse Cuthill-McKee ordering, up to {@code krylovAbove}
  * @param krylovAbove the largest block factored at all; larger ones solve each Newton step and the
  *     multiplier system by Jacobi-preconditioned GMRES from products with J and J^T (no fill, no
- *     condition estimate)
+ *     condition estimate), and factor J by sparse LU only where GMRES stalls
  * @param krylovTolerance GMRES stops when {@code ||b - A x||_2 <= krylovTolerance ||b||_2}, in (0, 1)
  * @param krylovRestart the GMRES cycle length k (k + 1 vectors of the block's size are kept), positive
  * @param krylovMaxProducts the most products with J (or J^T) one Krylov solve may take, positive
@@ -57,11 +57,11 @@ public record NewtonOptions(double armijo, double minStep, double maxCondition, 
 
     /**
      * c = 1e-4, steps down to 1e-10, condition limit 1e15, 2 polishing steps, dense LU up to 600
-     * unknowns, sparse LU up to 5,000, GMRES(50) above to a relative residual of 1e-13 in at most
-     * 5,000 products.
+     * unknowns, sparse LU up to 1,000, GMRES(50) above to a relative residual of 1e-13 in at most
+     * 500 products (then sparse LU after all).
      */
     public static NewtonOptions defaults() {
-        return new NewtonOptions(1e-4, 1e-10, 1e15, 2, 600, 5000, 1e-13, 50, 5000);
+        return new NewtonOptions(1e-4, 1e-10, 1e15, 2, 600, 1000, 1e-13, 50, 500);
     }
 
     public NewtonOptions withArmijo(double c) {
