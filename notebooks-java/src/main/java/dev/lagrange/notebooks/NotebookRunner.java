@@ -4,7 +4,6 @@ import java.awt.image.RenderedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import javax.imageio.ImageIO;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
@@ -201,6 +199,9 @@ public final class NotebookRunner {
         final List<Object> outputs = new ArrayList<>();
         ByteArrayOutputStream stdout;
         ByteArrayOutputStream stderr;
+        /** The cell's source and where in it the current snippet starts: for line numbers in messages. */
+        private String source = "";
+        private int offset;
 
         Cell(String notebook, int index, long count, int cells) {
             this.notebook = notebook;
@@ -211,6 +212,7 @@ public final class NotebookRunner {
 
         void execute(JShell shell, String source) {
             SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+            this.source = source;
             String remaining = source;
             String value = null;
             while (!remaining.isBlank()) {
@@ -222,6 +224,7 @@ public final class NotebookRunner {
                     throw fail(remaining, "incomplete code (" + info.completeness().name().toLowerCase(Locale.ROOT)
                             .replace('_', ' ') + ")");
                 }
+                offset = source.length() - remaining.length();
                 value = eval(shell, info.source());
                 remaining = info.remaining();
             }
@@ -245,7 +248,7 @@ public final class NotebookRunner {
                 }
                 Snippet s = e.snippet();
                 if (e.status() == Snippet.Status.REJECTED) {
-                    String diagnostics = shell.diagnostics(s).map(d -> describe(d, snippet))
+                    String diagnostics = shell.diagnostics(s).map(this::describe)
                             .collect(Collectors.joining("; "));
                     throw fail(snippet, "rejected: " + (diagnostics.isEmpty() ? "no diagnostic" : diagnostics));
                 }
@@ -277,7 +280,7 @@ public final class NotebookRunner {
                 data.put("image/png", base64(Charts.png(chart)));
                 data.put("text/plain", List.of("<chart: " + chart.getTitle() + ">"));
             } else if (value instanceof RenderedImage image) {
-                data.put("image/png", base64(png(image)));
+                data.put("image/png", base64(Charts.png(image)));
                 data.put("text/plain", List.of("<image " + image.getWidth() + "x" + image.getHeight() + ">"));
             } else {
                 data.put("text/plain", lines(String.valueOf(value)));
@@ -318,12 +321,10 @@ public final class NotebookRunner {
             return new NotebookException(notebook + ": " + where + ": " + what + "\n  in snippet: " + shown);
         }
 
-        private static String describe(Diag d, String snippet) {
-            long line = 1;
-            for (int k = 0; k < d.getStartPosition() && k < snippet.length(); k++) {
-                line += snippet.charAt(k) == '\n' ? 1 : 0;
-            }
-            return "line " + line + " of the snippet: " + d.getMessage(Locale.ROOT).replace('\n', ' ');
+        private String describe(Diag d) {
+            long end = Math.min(source.length(), offset + Math.max(0, d.getStartPosition()));
+            long line = 1 + source.substring(0, (int) end).chars().filter(c -> c == '\n').count();
+            return "line " + line + " of the cell: " + d.getMessage(Locale.ROOT).replaceAll("\\s*\n\\s*", " ");
         }
 
         private static String describe(Exception e) {
@@ -354,16 +355,6 @@ public final class NotebookRunner {
 
     private static String base64(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes) + "\n";
-    }
-
-    private static byte[] png(RenderedImage image) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not encode an image as PNG", e);
-        }
-        return bytes.toByteArray();
     }
 
     public static void main(String... args) {
