@@ -39,8 +39,8 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * with a {@link NotebookException} naming the notebook, the cell and the snippet. Time is that of the
  * cells themselves plus about a compilation per snippet.
  *
- * <p>Command line: {@code NotebookRunner [--out DIR] NOTEBOOK.ipynb...} executes each notebook and
- * writes it back with its outputs (into DIR when given); exit status 1 with a message on failure.
+ * <p>Command line: {@code NotebookRunner [--out DIR] NOTEBOOK.ipynb|FOLDER...} executes each notebook
+ * (every {@code .ipynb} file of a folder) and writes it back with its outputs (into DIR when given); exit status 1 with a message on failure.
  */
 public final class NotebookRunner {
     private static final Pattern CELL_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
@@ -364,14 +364,21 @@ public final class NotebookRunner {
             if (args[k].equals("--out") && k + 1 < args.length) {
                 outDir = Path.of(args[++k]);
             } else if (args[k].startsWith("-")) {
-                System.err.println("usage: NotebookRunner [--out DIR] NOTEBOOK.ipynb...");
+                System.err.println("usage: NotebookRunner [--out DIR] NOTEBOOK.ipynb|FOLDER...");
                 System.exit(2);
+            } else if (Files.isDirectory(Path.of(args[k]))) {
+                try (var files = Files.list(Path.of(args[k]))) {
+                    files.filter(f -> f.toString().endsWith(".ipynb")).sorted().forEach(notebooks::add);
+                } catch (IOException e) {
+                    System.err.println("error: " + args[k] + ": " + e.getMessage());
+                    System.exit(1);
+                }
             } else {
                 notebooks.add(Path.of(args[k]));
             }
         }
         if (notebooks.isEmpty()) {
-            System.err.println("usage: NotebookRunner [--out DIR] NOTEBOOK.ipynb...");
+            System.err.println("usage: NotebookRunner [--out DIR] NOTEBOOK.ipynb|FOLDER...");
             System.exit(2);
         }
         NotebookRunner runner = onThisClassPath();
