@@ -35,6 +35,11 @@ public final class BlockFactors {
         double[] l = rhs.clone();
         double[] check = new double[m];
         jacobian.factors.solveTransposed(l, check);
+        if (jacobian.factors instanceof Gmres krylov && !krylov.lastConverged() && jacobian.factorInstead(z)) {
+            // GMRES stalled on J^T: the LU of J at the solution serves instead
+            System.arraycopy(rhs, 0, l, 0, m);
+            jacobian.factors.solveTransposed(l, check);
+        }
         jacobian.multiplyTransposed(l, check);
         double worst = 0;
         for (int c = 0; c < m; c++) {

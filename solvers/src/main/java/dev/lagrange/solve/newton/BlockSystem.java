@@ -42,6 +42,27 @@ final class BlockSystem {
         dfdz = new double[widest];
     }
 
+    /**
+     * Whether g is affine in z_B, so that J does not depend on z: every node is a sum, a difference,
+     * a negation, a copy, a weighted sum or an implicit constraint (constant partials), a product
+     * with at most one factor inside the block, or a quotient whose denominator is outside it.
+     */
+    boolean isLinear() {
+        for (int i = from; i < to; i++) {
+            int[] a = program.arguments(i);
+            boolean linear = switch (program.primitive(i)) {
+                case IDENTITY, NEG, ADD, SUB, WEIGHTED_SUM, IMPLICIT -> true;
+                case MUL -> !(inBlock(program.slot(a[0])) && inBlock(program.slot(a[1])));
+                case DIV -> !inBlock(program.slot(a[1]));
+                default -> false;
+            };
+            if (!linear) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     boolean inBlock(int slot) {
         return slot >= s0 && slot < s0 + m;
     }

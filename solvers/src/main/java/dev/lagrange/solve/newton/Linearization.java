@@ -7,7 +7,8 @@ import org.ejml.ops.DConvertMatrixStruct;
 /**
  * The block Jacobian J of one Newton iterate, assembled and factored: dense (EJML row-major, dense
  * LU) for small blocks, compressed sparse columns (EJML sparse LU with a reverse Cuthill-McKee order)
- * for large ones. Products with J and J^T serve the steepest-descent fallback and the multiplier
+ * for large ones, or no factors at all above {@link NewtonOptions#krylovAbove()} unknowns, where GMRES
+ * solves from products with the assembled partials. Products with J and J^T serve the steepest-descent fallback and the multiplier
  * residual; the factors serve the Newton step and the transposed multiplier solve.
  */
 abstract class Linearization {
@@ -18,8 +19,15 @@ abstract class Linearization {
         this.block = block;
     }
 
-    static Linearization of(BlockSystem block, int denseLimit) {
-        return block.m <= denseLimit ? new Dense(block) : new Sparse(block);
+    /**
+     * Dense LU up to {@code denseLimit} unknowns, sparse LU up to {@code krylovAbove}, Jacobi-GMRES
+     * above.
+     */
+    static Linearization of(BlockSystem block, NewtonOptions options) {
+        if (block.m <= options.denseLimit()) {
+            return new Dense(block);
+        }
+        return new Sparse(block, block.m > options.krylovAbove() ? options : null);
     }
 
     /** The method named in reports. */
@@ -38,6 +46,17 @@ abstract class Linearization {
 
     /** {@code out = J^T v}. Arrays: v not modified, out modified. */
     abstract void multiplyTransposed(double[] v, double[] out);
+
+    /**
+     * Gives up the Krylov path for sparse LU, at z: for a Jacobian on which GMRES stalls.
+     *
+     * @param z Not modified.
+     * @return false when J was factored already (nothing changed), else as {@link #factor}'s
+     *     non-finite check: true when the new factors are in place
+     */
+    boolean factorInstead(double[] z) {
+        return false;
+    }
 
     /** J as a dense matrix for a singular value decomposition, or null when the block is too large. */
     abstract DMatrixRMaj dense();
@@ -105,10 +124,14 @@ abstract class Linearization {
         private final int[] rows;
         private final double[] values;
         private final int[] mark;
+        /** Null for sparse LU; the Krylov settings when J is only multiplied, never factored. */
+        private NewtonOptions krylov;
+        private boolean fellBack;
         private DMatrixSparseCSC jac;
 
-        Sparse(BlockSystem block) {
+        Sparse(BlockSystem block, NewtonOptions krylov) {
             super(block);
+            this.krylov = krylov;
             int[][] pattern = block.pattern();
             int m = block.m;
             // The pattern is fixed, so the compressed columns are laid out once; entries of an
@@ -150,7 +173,8 @@ abstract class Linearization {
 
         @Override
         String method() {
-            return "newton-sparse-lu-rcm";
+            return krylov != null ? "newton-gmres-jacobi"
+                    : fellBack ? "newton-gmres-jacobi-then-sparse-lu-rcm" : "newton-sparse-lu-rcm";
         }
 
         @Override
@@ -161,6 +185,16 @@ abstract class Linearization {
                 return bad;
             }
             int m = block.m;
+            if (krylov != null) {
+                double[] inverseDiagonal = new double[m];
+                for (int c = 0; c < m; c++) {
+                    double d = values[position(c, c)];
+                    inverseDiagonal[c] = d == 0 ? 1 : 1 / d;
+                }
+                factors = new Gmres(this, inverseDiagonal, krylov.krylovTolerance(), krylov.krylovRestart(),
+                        krylov.krylovMaxProducts());
+                return -1;
+            }
             jac = new DMatrixSparseCSC(m, m, values.length);
             System.arraycopy(colStart, 0, jac.col_idx, 0, m + 1);
             System.arraycopy(rows, 0, jac.nz_rows, 0, rows.length);
@@ -169,6 +203,16 @@ abstract class Linearization {
             jac.indicesSorted = true;
             factors = new SparseLu(jac, new ReverseCuthillMcKee());
             return -1;
+        }
+
+        @Override
+        boolean factorInstead(double[] z) {
+            if (krylov == null) {
+                return false;
+            }
+            krylov = null;
+            fellBack = true;
+            return factor(z) < 0;
         }
 
         private int position(int r, int c) {
@@ -204,7 +248,7 @@ abstract class Linearization {
 
         @Override
         DMatrixRMaj dense() {
-            return block.m <= DENSE_DIAGNOSIS_LIMIT ? DConvertMatrixStruct.convert(jac, (DMatrixRMaj) null) : null;
+            return jac != null && block.m <= DENSE_DIAGNOSIS_LIMIT ? DConvertMatrixStruct.convert(jac, (DMatrixRMaj) null) : null;
         }
     }
 }

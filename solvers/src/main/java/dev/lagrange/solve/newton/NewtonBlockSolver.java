@@ -21,7 +21,8 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  *   J(z_k) dz = -g(z_k),   z_{k+1} = z_k + t dz,
  * </pre>
  * with the analytic block Jacobian from the primitives' partials, LU factors (EJML: dense up to
- * {@link NewtonOptions#denseLimit()} unknowns, sparse with a reverse Cuthill-McKee order above), and a
+ * {@link NewtonOptions#denseLimit()} unknowns, sparse with a reverse Cuthill-McKee order up to
+ * {@link NewtonOptions#krylovAbove()}; above that no factors, but Jacobi-preconditioned GMRES), and a
  * backtracking line search on {@code phi = ||g||_2^2 / 2} (Armijo; Nocedal and Wright, Numerical
  * Optimization, section 11.5) that falls back to a steepest-descent step {@code -J^T g} when no
  * Newton step length decreases phi. The pattern's structural rank is checked before the first
@@ -37,6 +38,11 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  */
 public final class NewtonBlockSolver {
     private static final double EPS = Math.ulp(1.0);
+    /**
+     * The relative Krylov tolerance of a polishing step: the residual is below tolerance already and
+     * each step need only shrink it by this factor (several steps remain if it does not suffice).
+     */
+    private static final double POLISH_FORCING = 1e-4;
 
     private final SolveOptions options;
     private final NewtonOptions newton;
@@ -88,8 +94,11 @@ public final class NewtonBlockSolver {
         double[] dz = new double[m];
         double[] work = new double[m];
         double[] start = new double[m];
-        Linearization jac = Linearization.of(block, newton.denseLimit());
+        Linearization jac = Linearization.of(block, newton);
         int polished = 0;
+        // A linear block has one Jacobian: it is assembled, factored and estimated once.
+        boolean linear = block.isLinear();
+        double condition = Double.NaN;
         for (int k = 0; ; k++) {
             double phi = block.residual(x, z, g);
             double norm = maxAbs(g);
@@ -101,15 +110,20 @@ public final class NewtonBlockSolver {
                         variables, k, norm, Double.NaN, history);
             }
             history.add(norm);
-            int badPartial = jac.factor(z);
+            boolean fresh = !linear || jac.factors == null;
+            int badPartial = fresh ? jac.factor(z) : -1;
             if (badPartial >= 0) {
                 return failure(SolveStatus.NON_FINITE, name + ", iteration " + k + ": a partial derivative of "
                         + describe(program, badPartial, x, z) + " is not finite", variables, k, norm, Double.NaN,
                         history);
             }
             Factorization lu = jac.factors;
-            double condition = lu.conditionEstimate();
-            if (!(condition <= newton.maxCondition())) {
+            if (fresh) {
+                condition = lu.conditionEstimate();
+            }
+            // a Krylov path estimates no condition (NaN); its singularity shows as a stalled solve
+            boolean estimated = !(lu instanceof Gmres);
+            if (estimated && !(condition <= newton.maxCondition())) {
                 List<String> undetermined = nullSpace(block, jac.dense(), newton.maxCondition());
                 return failure(SolveStatus.SINGULAR, "the Jacobian of " + name + " is singular at iteration " + k
                         + (k == 0 ? " (the start values)" : "") + ": condition estimate "
@@ -134,7 +148,27 @@ public final class NewtonBlockSolver {
             for (int r = 0; r < m; r++) {
                 dz[r] = -g[r];
             }
-            lu.solve(dz, work);
+            if (lu instanceof Gmres krylov && polished > 0) {
+                krylov.solve(dz, POLISH_FORCING);
+            } else {
+                lu.solve(dz, work);
+            }
+            if (lu instanceof Gmres krylov && !krylov.lastConverged() && polished == 0 && jac.factorInstead(z)) {
+                // GMRES stalled: factor this Jacobian after all and take the step from the LU
+                lu = jac.factors;
+                condition = lu.conditionEstimate();
+                if (!(condition <= newton.maxCondition())) {
+                    return failure(SolveStatus.SINGULAR, "the Jacobian of " + name + " is singular at iteration "
+                            + k + ": GMRES stalled and the sparse LU's condition estimate is "
+                            + String.format("%.3g", condition) + "; the equations do not determine "
+                            + String.join(", ", nullSpace(block, jac.dense(), newton.maxCondition())), variables, k, norm, condition, history,
+                            jac.method());
+                }
+                for (int r = 0; r < m; r++) {
+                    dz[r] = -g[r];
+                }
+                lu.solve(dz, work);
+            }
             System.arraycopy(z, block.s0, start, 0, m);
             if (lineSearch(block, x, z, start, dz, g, phi, 2 * phi)) {
                 continue;
