@@ -204,46 +204,14 @@ public final class Sweeps {
         final int[] args = p.args;
         final int[] paramStart = p.paramStart;
         final double[] params = p.params;
-        final boolean inPlace = src == dst;
-        // The multiplier of node i - 1 gathers in a register while node i scatters: most nodes feed
-        // the next one, and a chain of nodes would otherwise wait at every node for the store of
-        // its multiplier to be read back. It reaches dst when node i - 1 is visited.
-        int carrySlot = -1;
-        double carry = 0;
         for (int i = to - 1; i >= from; i--) {
             int s = slot == null ? i : slot[i];
-            double pending = carry;
-            carry = 0;
-            carrySlot = i == from ? -1 : slot == null ? i - 1 : slot[i - 1];
             double li = src[s];
-            if (inPlace) {
-                li += pending;
-                dst[s] = li;
-            } else if (pending != 0) {
-                dst[s] += pending;
-            }
             if (li == 0) {
                 continue;
             }
-            int o = op[i];
             int k = argStart[i];
             int c = paramStart[i];
-            if (o == WEIGHTED_SUM) {
-                for (int end = argStart[i + 1]; k < end; k++) {
-                    int t = args[k];
-                    double v = li * params[++c];
-                    if (t == carrySlot) {
-                        carry += v;
-                    } else {
-                        dst[t] += v;
-                    }
-                }
-                continue;
-            }
-            int arity = ARITY[o];
-            if (arity == 0) {
-                continue;
-            }
             // Every node may read two arguments and a parameter: the arrays are padded for it.
             int a = args[k];
             int b = args[k + 1];
@@ -251,72 +219,68 @@ public final class Sweeps {
             double zb = z[b];
             double q = params[c];
             double zi = z[s];
-            double da;
-            double db = 0;
-            switch (o) {
-                case IDENTITY -> da = Primitive.IDENTITY.partialA(za, zb, q, zi);
-                case IMPLICIT -> {
-                    da = Primitive.IMPLICIT.partialA(za, zb, q, zi);
-                    db = Primitive.IMPLICIT.partialB(za, zb, q, zi);
+            // Each case scatters its partials straight from registers: no scratch array, and a
+            // unary node writes one multiplier.
+            switch (op[i]) {
+                case INPUT, CONSTANT -> {
                 }
-                case NEG -> da = Primitive.NEG.partialA(za, zb, q, zi);
-                case ADD -> {
-                    da = Primitive.ADD.partialA(za, zb, q, zi);
-                    db = Primitive.ADD.partialB(za, zb, q, zi);
-                }
-                case SUB -> {
-                    da = Primitive.SUB.partialA(za, zb, q, zi);
-                    db = Primitive.SUB.partialB(za, zb, q, zi);
-                }
-                case MUL -> {
-                    da = Primitive.MUL.partialA(za, zb, q, zi);
-                    db = Primitive.MUL.partialB(za, zb, q, zi);
-                }
-                case DIV -> {
-                    da = Primitive.DIV.partialA(za, zb, q, zi);
-                    db = Primitive.DIV.partialB(za, zb, q, zi);
-                }
-                case POW -> {
-                    da = Primitive.POW.partialA(za, zb, q, zi);
-                    db = Primitive.POW.partialB(za, zb, q, zi);
-                }
-                case POWC -> da = Primitive.POWC.partialA(za, zb, q, zi);
-                case EXP -> da = Primitive.EXP.partialA(za, zb, q, zi);
-                case LOG -> da = Primitive.LOG.partialA(za, zb, q, zi);
-                case SIN -> da = Primitive.SIN.partialA(za, zb, q, zi);
-                case COS -> da = Primitive.COS.partialA(za, zb, q, zi);
-                case TAN -> da = Primitive.TAN.partialA(za, zb, q, zi);
-                case TANH -> da = Primitive.TANH.partialA(za, zb, q, zi);
-                case SIGMOID -> da = Primitive.SIGMOID.partialA(za, zb, q, zi);
-                case SQRT -> da = Primitive.SQRT.partialA(za, zb, q, zi);
-                case ABS -> da = Primitive.ABS.partialA(za, zb, q, zi);
-                case RELU -> da = Primitive.RELU.partialA(za, zb, q, zi);
-                case MAX -> {
-                    da = Primitive.MAX.partialA(za, zb, q, zi);
-                    db = Primitive.MAX.partialB(za, zb, q, zi);
-                }
-                case MIN -> {
-                    da = Primitive.MIN.partialA(za, zb, q, zi);
-                    db = Primitive.MIN.partialB(za, zb, q, zi);
-                }
-                case SOFTPLUS -> da = Primitive.SOFTPLUS.partialA(za, zb, q, zi);
-                default -> {
-                    da = PRIMITIVES[o].partialA(za, zb, q, zi);
-                    if (arity == 2) {
-                        db = PRIMITIVES[o].partialB(za, zb, q, zi);
+                case WEIGHTED_SUM -> {
+                    for (int end = argStart[i + 1]; k < end; k++) {
+                        dst[args[k]] += li * params[++c];
                     }
                 }
-            }
-            if (a == carrySlot) {
-                carry += li * da;
-            } else {
-                dst[a] += li * da;
-            }
-            if (arity == 2) {
-                if (b == carrySlot) {
-                    carry += li * db;
-                } else {
-                    dst[b] += li * db;
+                case IDENTITY -> dst[a] += li * Primitive.IDENTITY.partialA(za, zb, q, zi);
+                case IMPLICIT -> {
+                    dst[a] += li * Primitive.IMPLICIT.partialA(za, zb, q, zi);
+                    dst[b] += li * Primitive.IMPLICIT.partialB(za, zb, q, zi);
+                }
+                case NEG -> dst[a] += li * Primitive.NEG.partialA(za, zb, q, zi);
+                case ADD -> {
+                    dst[a] += li * Primitive.ADD.partialA(za, zb, q, zi);
+                    dst[b] += li * Primitive.ADD.partialB(za, zb, q, zi);
+                }
+                case SUB -> {
+                    dst[a] += li * Primitive.SUB.partialA(za, zb, q, zi);
+                    dst[b] += li * Primitive.SUB.partialB(za, zb, q, zi);
+                }
+                case MUL -> {
+                    dst[a] += li * Primitive.MUL.partialA(za, zb, q, zi);
+                    dst[b] += li * Primitive.MUL.partialB(za, zb, q, zi);
+                }
+                case DIV -> {
+                    dst[a] += li * Primitive.DIV.partialA(za, zb, q, zi);
+                    dst[b] += li * Primitive.DIV.partialB(za, zb, q, zi);
+                }
+                case POW -> {
+                    dst[a] += li * Primitive.POW.partialA(za, zb, q, zi);
+                    dst[b] += li * Primitive.POW.partialB(za, zb, q, zi);
+                }
+                case POWC -> dst[a] += li * Primitive.POWC.partialA(za, zb, q, zi);
+                case EXP -> dst[a] += li * Primitive.EXP.partialA(za, zb, q, zi);
+                case LOG -> dst[a] += li * Primitive.LOG.partialA(za, zb, q, zi);
+                case SIN -> dst[a] += li * Primitive.SIN.partialA(za, zb, q, zi);
+                case COS -> dst[a] += li * Primitive.COS.partialA(za, zb, q, zi);
+                case TAN -> dst[a] += li * Primitive.TAN.partialA(za, zb, q, zi);
+                case TANH -> dst[a] += li * Primitive.TANH.partialA(za, zb, q, zi);
+                case SIGMOID -> dst[a] += li * Primitive.SIGMOID.partialA(za, zb, q, zi);
+                case SQRT -> dst[a] += li * Primitive.SQRT.partialA(za, zb, q, zi);
+                case ABS -> dst[a] += li * Primitive.ABS.partialA(za, zb, q, zi);
+                case RELU -> dst[a] += li * Primitive.RELU.partialA(za, zb, q, zi);
+                case MAX -> {
+                    dst[a] += li * Primitive.MAX.partialA(za, zb, q, zi);
+                    dst[b] += li * Primitive.MAX.partialB(za, zb, q, zi);
+                }
+                case MIN -> {
+                    dst[a] += li * Primitive.MIN.partialA(za, zb, q, zi);
+                    dst[b] += li * Primitive.MIN.partialB(za, zb, q, zi);
+                }
+                case SOFTPLUS -> dst[a] += li * Primitive.SOFTPLUS.partialA(za, zb, q, zi);
+                default -> {
+                    Primitive f = PRIMITIVES[op[i]];
+                    dst[a] += li * f.partialA(za, zb, q, zi);
+                    if (f.arity() == 2) {
+                        dst[b] += li * f.partialB(za, zb, q, zi);
+                    }
                 }
             }
         }
