@@ -1,6 +1,7 @@
 package dev.lagrange.program;
 
 import dev.lagrange.primitive.Primitive;
+import dev.lagrange.primitive.VectorPrimitive;
 
 /**
  * The linear-time sweeps over a program's nodes, on flat arrays: the forward pass that satisfies
@@ -20,6 +21,7 @@ public final class Sweeps {
     private static final int INPUT = Primitive.INPUT.ordinal();
     private static final int CONSTANT = Primitive.CONSTANT.ordinal();
     private static final int WEIGHTED_SUM = Primitive.WEIGHTED_SUM.ordinal();
+    private static final int VECTOR = VectorPrimitive.BASE;
     private static final Primitive[] PRIMITIVES = Primitive.values();
     private static final int[] ARITY = new int[PRIMITIVES.length];
 
@@ -52,6 +54,10 @@ public final class Sweeps {
         int lastSlot = -1;
         double last = 0;
         for (int i = from; i < to; i++) {
+            if (op[i] >= VECTOR) {
+                VectorKernels.forward(p, i, x, z);
+                continue;
+            }
             int k = argStart[i];
             int c = paramStart[i];
             // Every node may read two arguments and a parameter: the arrays are padded for it.
@@ -111,6 +117,9 @@ public final class Sweeps {
      */
     public static double constraintValue(Program p, int i, double[] x, double[] z) {
         int o = p.op[i];
+        if (o >= VECTOR) {
+            return vectorConstraintValue(p, i, x, z);
+        }
         int k = p.argStart[i];
         int c = p.paramStart[i];
         if (o == WEIGHTED_SUM) {
@@ -124,6 +133,16 @@ public final class Sweeps {
             return x[(int) p.params[c]];
         }
         return PRIMITIVES[o].value(z[p.args[k]], z[p.args[k + 1]], p.params[c]);
+    }
+
+    private static double vectorConstraintValue(Program p, int i, double[] x, double[] z) {
+        if (p.width(i) != 1) {
+            throw new IllegalArgumentException("node '" + p.label(i) + "' has " + p.width(i)
+                    + " slots: use VectorKernels.constraintValues");
+        }
+        double[] f = new double[1];
+        VectorKernels.constraintValues(p, i, x, z, f, 0);
+        return f[0];
     }
 
     /**
@@ -148,6 +167,10 @@ public final class Sweeps {
         final double[] params = p.params;
         final double[] d = new double[2];
         for (int i = to - 1; i >= from; i--) {
+            if (op[i] >= VECTOR) {
+                VectorKernels.reverse(p, i, z, src, dst);
+                continue;
+            }
             int s = slot == null ? i : slot[i];
             double li = src[s];
             if (li == 0) {
@@ -224,6 +247,10 @@ public final class Sweeps {
         final double[] d = new double[2];
         for (int i = from; i < to; i++) {
             int o = op[i];
+            if (o >= VECTOR) {
+                VectorKernels.tangent(p, i, z, dx, dz);
+                continue;
+            }
             int k = argStart[i];
             int c = paramStart[i];
             int s = slot == null ? i : slot[i];
@@ -269,6 +296,10 @@ public final class Sweeps {
      */
     public static int localPartials(Program p, int i, double[] z, int[] argSlots, double[] dfdz) {
         int o = p.op[i];
+        if (o >= VECTOR) {
+            throw new IllegalArgumentException("node '" + p.label(i) + "' is a vector node ("
+                    + VectorPrimitive.ofCode(o).symbol() + "): use VectorKernels.jacobianRow");
+        }
         int k = p.argStart[i];
         int count = p.argStart[i + 1] - k;
         int c = p.paramStart[i];

@@ -80,6 +80,13 @@ public final class BlockCoordinateSolver implements Solver {
                         List.of()));
                 continue;
             }
+            int vector = firstVectorNode(program, from, to);
+            if (vector >= 0) {
+                return failure(SolveStatus.UNSUPPORTED, "cyclic block " + variables(program, from, to)
+                        + " contains the vector node '" + program.label(vector) + "' ("
+                        + program.vectorPrimitive(vector).symbol() + "): Newton's method on cyclic blocks with vector "
+                        + "nodes is not supported yet", program, x, z, null, reports);
+            }
             NewtonBlockSolver.Outcome outcome = blockSolver.solve(program, x, z, from, to);
             reports.add(outcome.report());
             if (!outcome.isConverged()) {
@@ -119,8 +126,31 @@ public final class BlockCoordinateSolver implements Solver {
                 new Lagrangian.Residuals(Double.NaN, Double.NaN, -1, -1), reports);
     }
 
+    private static int firstVectorNode(Program program, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (program.isVector(i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** A message for the first node whose value is not finite, with its primitive and its arguments. */
     static String nonFiniteValue(Program program, double[] z, int node) {
+        if (program.isVector(node)) {
+            int s = program.slot(node);
+            int k = 0;
+            while (k < program.width(node) - 1 && Double.isFinite(z[s + k])) {
+                k++;
+            }
+            StringBuilder m = new StringBuilder("entry " + (k + 1) + " of '" + program.label(node) + "' = "
+                    + program.vectorPrimitive(node).symbol() + "(");
+            int[] a = program.arguments(node);
+            for (int j = 0; j < a.length; j++) {
+                m.append(j > 0 ? ", " : "").append(program.label(a[j]));
+            }
+            return m.append(") is ").append(z[s + k]).toString();
+        }
         Primitive f = program.primitive(node);
         String value = String.valueOf(z[program.slot(node)]);
         if (f == Primitive.INPUT) {
