@@ -240,7 +240,7 @@ public final class GradientCheck {
             double e = relativeError(gradient[k], reference[k]);
             if (!(e <= worst)) {
                 worst = e;
-                where = program.label(program.input(k));
+                where = program.inputLabel(k);
             }
         }
         return new Comparison(method, worst, where, reference);

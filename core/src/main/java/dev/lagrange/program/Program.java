@@ -247,6 +247,20 @@ public final class Program {
         return (int) params[paramStart[i]];
     }
 
+    /**
+     * The name of input {@code k} for messages: its node's label, with a 1-based index inside an
+     * input block ({@code x[3]}, {@code W[2,5]}).
+     */
+    public String inputLabel(int k) {
+        int i = inputs[k];
+        if (op[i] != VectorPrimitive.INPUT.code()) {
+            return label(i);
+        }
+        int offset = k - (int) params[paramStart[i]];
+        int cols = (int) params[paramStart[i] + 2];
+        return label(i) + (cols == 1 ? "[" + (offset + 1) + "]" : "[" + (offset / cols + 1) + "," + (offset % cols + 1) + "]");
+    }
+
     /** The value slot of input {@code k}: its node's slot, offset within an input block. */
     public int inputSlot(int k) {
         int i = inputs[k];
@@ -625,7 +639,7 @@ public final class Program {
             if (w < 1) {
                 throw new IllegalArgumentException("an input block needs at least one entry");
             }
-            Var v = vectorNode(VectorPrimitive.INPUT, name, new double[] {inputs.size(), w}, rows, cols);
+            Var v = vectorNode(VectorPrimitive.INPUT, name, new double[] {inputs.size(), w, cols}, rows, cols);
             for (int k = 0; k < w; k++) {
                 inputs.add(v.id);
                 inputDefaults.add(defaults[k]);
