@@ -155,23 +155,15 @@ public enum VectorPrimitive {
     },
     ADD("+", 2, 1) {
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
-            for (int k = 0, w = (int) p[c]; k < w; k++) {
-                f[fo + k] = z[a + k] + z[b + k];
-            }
+            linearValue(z, a, b, 1, (int) p[c], f, fo);
         }
         @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
                 double[] lambda, int lo, double[] dst, int da, int db) {
-            for (int k = 0, w = (int) p[c]; k < w; k++) {
-                double l = lambda[lo + k];
-                dst[da + k] += l;
-                dst[db + k] += l;
-            }
+            linearVjp(1, (int) p[c], lambda, lo, dst, da, db);
         }
         @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
                 double[] t, int ta, int tb, double[] dz, int o) {
-            for (int k = 0, w = (int) p[c]; k < w; k++) {
-                dz[o + k] = t[ta + k] + t[tb + k];
-            }
+            linearValue(t, ta, tb, 1, (int) p[c], dz, o);
         }
         @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
                 DerivativeStructure[] f, int fo) {
@@ -182,23 +174,15 @@ public enum VectorPrimitive {
     },
     SUB("-", 2, 1) {
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
-            for (int k = 0, w = (int) p[c]; k < w; k++) {
-                f[fo + k] = z[a + k] - z[b + k];
-            }
+            linearValue(z, a, b, -1, (int) p[c], f, fo);
         }
         @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
                 double[] lambda, int lo, double[] dst, int da, int db) {
-            for (int k = 0, w = (int) p[c]; k < w; k++) {
-                double l = lambda[lo + k];
-                dst[da + k] += l;
-                dst[db + k] -= l;
-            }
+            linearVjp(-1, (int) p[c], lambda, lo, dst, da, db);
         }
         @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
                 double[] t, int ta, int tb, double[] dz, int o) {
-            for (int k = 0, w = (int) p[c]; k < w; k++) {
-                dz[o + k] = t[ta + k] - t[tb + k];
-            }
+            linearValue(t, ta, tb, -1, (int) p[c], dz, o);
         }
         @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
                 DerivativeStructure[] f, int fo) {
@@ -627,6 +611,22 @@ public enum VectorPrimitive {
     /** An elementwise map in forward mode. */
     DerivativeStructure scalar(DerivativeStructure a) {
         throw new UnsupportedOperationException(symbol + " is not an elementwise map");
+    }
+
+    /** {@code f[fo + k] = z[a + k] + sign z[b + k]}: ADD and SUB, and their (linear) tangents. */
+    private static void linearValue(double[] z, int a, int b, double sign, int w, double[] f, int fo) {
+        for (int k = 0; k < w; k++) {
+            f[fo + k] = z[a + k] + sign * z[b + k];
+        }
+    }
+
+    /** The VJP of {@code a + sign b}. */
+    private static void linearVjp(double sign, int w, double[] lambda, int lo, double[] dst, int da, int db) {
+        for (int k = 0; k < w; k++) {
+            double l = lambda[lo + k];
+            dst[da + k] += l;
+            dst[db + k] += sign * l;
+        }
     }
 
     /** {@code t * d}, taken as 0 when the tangent t is 0 even if d is not finite. */

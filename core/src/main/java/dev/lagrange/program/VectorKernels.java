@@ -24,15 +24,7 @@ public final class VectorKernels {
      * @param z Modified: the node's slots.
      */
     static void forward(Program p, int i, double[] x, double[] z) {
-        int o = p.op[i];
-        int c = p.paramStart[i];
-        int s = p.slot(i);
-        if (o == INPUT) {
-            System.arraycopy(x, (int) p.params[c], z, s, (int) p.params[c + 1]);
-            return;
-        }
-        int k = p.argStart[i];
-        VectorPrimitive.ofCode(o).value(z, p.args[k], p.args[k + 1], p.params, c, z, s);
+        constraintValues(p, i, x, z, z, p.slot(i));
     }
 
     /**
@@ -44,15 +36,7 @@ public final class VectorKernels {
      * @param dst Modified: the arguments' slots.
      */
     static void reverse(Program p, int i, double[] z, double[] src, double[] dst) {
-        int o = p.op[i];
-        if (o == INPUT) {
-            return;
-        }
-        int k = p.argStart[i];
-        int a = p.args[k];
-        int b = p.args[k + 1];
-        int s = p.slot(i);
-        VectorPrimitive.ofCode(o).vjp(z, a, b, p.params, p.paramStart[i], z, s, src, s, dst, a, b);
+        addTransposed(p, i, z, z, p.slot(i), src, dst);
     }
 
     /**

@@ -58,6 +58,15 @@ class VectorPrimitiveTest {
         return z;
     }
 
+    /** A primitive's parameters, argument widths, a sampled point and its value there. */
+    private record Instance(double[] p, int[] w, double[] z, double[] fz) {
+        static Instance of(VectorPrimitive f, Random random) {
+            double[] p = params(f);
+            double[] z = point(f, random);
+            return new Instance(p, argWidths(f), z, value(f, p, z));
+        }
+    }
+
     private static double[] value(VectorPrimitive f, double[] p, double[] z) {
         int[] w = argWidths(f);
         double[] out = new double[f.width(p, 0)];
@@ -93,10 +102,11 @@ class VectorPrimitiveTest {
     @MethodSource("cases")
     void vjpAndJvpMatchCentralDifferences(VectorPrimitive f, long seed) {
         Random random = new Random(seed);
-        double[] p = params(f);
-        int[] w = argWidths(f);
-        double[] z = point(f, random);
-        double[] fz = value(f, p, z);
+        Instance at = Instance.of(f, random);
+        double[] p = at.p();
+        int[] w = at.w();
+        double[] z = at.z();
+        double[] fz = at.fz();
         double[][] jac = centralJacobian(f, p, z);
         int m = fz.length;
         for (int r = 0; r < m; r++) {
@@ -123,10 +133,11 @@ class VectorPrimitiveTest {
     @MethodSource("cases")
     void dotProductTest(VectorPrimitive f, long seed) {
         Random random = new Random(seed);
-        double[] p = params(f);
-        int[] w = argWidths(f);
-        double[] z = point(f, random);
-        double[] fz = value(f, p, z);
+        Instance at = Instance.of(f, random);
+        double[] p = at.p();
+        int[] w = at.w();
+        double[] z = at.z();
+        double[] fz = at.fz();
         double[] t = new double[z.length];
         double[] c = new double[fz.length];
         for (int k = 0; k < t.length; k++) {
@@ -156,10 +167,11 @@ class VectorPrimitiveTest {
     @MethodSource("cases")
     void forwardModeAgreesWithVjp(VectorPrimitive f, long seed) {
         Random random = new Random(seed);
-        double[] p = params(f);
-        int[] w = argWidths(f);
-        double[] z = point(f, random);
-        double[] fz = value(f, p, z);
+        Instance at = Instance.of(f, random);
+        double[] p = at.p();
+        int[] w = at.w();
+        double[] z = at.z();
+        double[] fz = at.fz();
         DerivativeStructure[] zd = new DerivativeStructure[z.length];
         for (int j = 0; j < z.length; j++) {
             zd[j] = new DerivativeStructure(z.length, 1, j, z[j]);
