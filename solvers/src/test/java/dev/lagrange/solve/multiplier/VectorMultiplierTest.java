@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The multiplier methods read vector nodes through per-slot Jacobian rows: on a program with vector
- * nodes they reach back-substitution's multipliers (tolerance 1e-9, as in {@link KktAgreementTest}).
+ * nodes they reach back-substitution's multipliers (tolerance 1e-9, as in {@link KktAgreementTest}). Block ADMM is left out: this program is not
+ * convex (W and x are both variables of the bilinear matvec), and ADMM does not converge on it..
  */
 class VectorMultiplierTest {
     @ParameterizedTest(name = "seed {0}")
@@ -43,7 +44,9 @@ class VectorMultiplierTest {
             SolveResult r = m.solveWithHistory(p, in).result();
             String where = "seed " + seed + ", " + m.name() + ": " + r.message();
             assertTrue(r.isConverged(), where);
-            assertEquals(0, MultiplierSweepsTest.maxDiff(exact.lambda(), r.lambda()), 1e-9, where);
+            double tol = 1e-9;
+            assertEquals(0, MultiplierSweepsTest.maxDiff(exact.lambda(), r.lambda()), tol, where);
+            assertEquals(0, MultiplierSweepsTest.maxDiff(exact.z(), r.z()), tol, where);
         }
     }
 }
