@@ -16,6 +16,8 @@ import dev.lagrange.primitive.VectorPrimitive;
  * where a call through {@code Primitive.ofOrdinal(o)} is a megamorphic virtual call per node. The
  * switches sit in the loops themselves because a method holding one is too large to be inlined.
  * The tangent sweep and {@link #constraintValue} are not hot and call the primitive directly.
+ * A vector node (op code at least {@link VectorPrimitive#BASE}) is handed whole to
+ * {@link VectorKernels} by one test at the top of each loop body.
  */
 public final class Sweeps {
     private static final int INPUT = Primitive.INPUT.ordinal();
