@@ -178,6 +178,40 @@ class VectorNodesTest {
     }
 
     @Test
+    void jacobianRowsAreTheVjpOfUnitSeeds() {
+        // Row r of the local Jacobian of out = W2 h + b2 ... through matvec: d(W2 h)_r / dW2[r, j] = h_j,
+        // d(W2 h)_r / dh_j = W2[r, j], and zero on W2's other rows.
+        Program p = vectorMlp();
+        double[] x = inputs(3);
+        double[] z = new double[p.slotCount()];
+        Sweeps.forward(p, x, z);
+        int out = p.nodeNamed("out");
+        int matvec = p.arguments(out)[0];
+        int w2 = p.arguments(matvec)[0];
+        int h = p.arguments(matvec)[1];
+        int length = VectorKernels.rowLength(p, matvec);
+        assertEquals(N2 * N1 + N1, length);
+        int[] slots = new int[length];
+        double[] dfdz = new double[length];
+        for (int r = 0; r < N2; r++) {
+            assertEquals(length, VectorKernels.jacobianRow(p, matvec, r, x, z, slots, dfdz));
+            for (int m = 0; m < N2 * N1; m++) {
+                assertEquals(p.slot(w2) + m, slots[m]);
+                double expected = m / N1 == r ? z[p.slot(h) + m % N1] : 0;
+                assertEquals(expected, dfdz[m], 0.0, "row " + r + ", W2 entry " + m);
+            }
+            for (int j = 0; j < N1; j++) {
+                assertEquals(p.slot(h) + j, slots[N2 * N1 + j]);
+                assertEquals(z[p.slot(w2) + r * N1 + j], dfdz[N2 * N1 + j], 0.0, "row " + r + ", h entry " + j);
+            }
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> Sweeps.localPartials(p, matvec, z, new int[2], new double[2]));
+        assertEquals("W2[2,3]", p.inputLabel(N0 + N1 * N0 + N1 + N1 + 2));
+        assertEquals("x[4]", p.inputLabel(3));
+    }
+
+    @Test
     void shapesAndScalarUsesAreChecked() {
         var b = Program.builder();
         Var w = b.inputMatrix("W", 2, 3, new double[6]);
