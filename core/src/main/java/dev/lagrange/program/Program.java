@@ -320,6 +320,10 @@ public final class Program {
                 throw new IllegalArgumentException("no node " + o);
             }
         }
+        if (width(outputNodes[0]) != 1) {
+            throw new IllegalArgumentException("the objective '" + label(outputNodes[0]) + "' is a vector of "
+                    + width(outputNodes[0]) + " entries");
+        }
         return new Program(op, slot, argStart, args, paramStart, params, namedNodes, nodeNames, inputs,
                 inputDefaults, outputNodes.clone(), blocks, initNodes, initValues, nodeOfBuilderId);
     }
