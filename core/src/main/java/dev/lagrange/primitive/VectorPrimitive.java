@@ -19,7 +19,9 @@ import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
  *   MATVEC       z = W a, W m x n row-major             p = (m, n)         (W, a)
  *   TANH ... EXP z_k = f(a_k)                           p = (w)            (a)
  *   ADD/SUB/HADAMARD  z_k = a_k (+ - *) b_k             p = (w)            (a, b)
+ *   COPY         z = a                                  p = (w)            (a)
  *   SCALE        z = c a                                p = (w, c)         (a)
+ *   SCALE_BY     z = s b, s a scalar variable           p = (w)            (s, b)
  *   DOT          z = a . b   (one slot)                 p = (w)            (a, b)
  *   SUM          z = sum_k a_k   (one slot)             p = (w)            (a)
  *   SOFTMAX      z_k = exp(a_k) / sum_j exp(a_j)        p = (w)            (a)
@@ -115,6 +117,14 @@ public enum VectorPrimitive {
                 f[fo + r] = s;
             }
         }
+    },
+    /** {@code z = a}: names a vector, or closes a cycle through vector nodes. */
+    COPY("id", 1, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            System.arraycopy(z, a, f, fo, (int) p[c]);
+        }
+        @Override double derivative(double a, double f) { return 1; }
+        @Override DerivativeStructure scalar(DerivativeStructure a) { return a; }
     },
     TANH("tanh", 1, 1) {
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
@@ -246,6 +256,42 @@ public enum VectorPrimitive {
                 DerivativeStructure[] f, int fo) {
             for (int k = 0, w = (int) p[c]; k < w; k++) {
                 f[fo + k] = z[a + k].multiply(p[c + 1]);
+            }
+        }
+    },
+    /** {@code z = s b} for a scalar variable s (the first argument, one slot) and a vector b. */
+    SCALE_BY("scale", 2, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            double s = z[a];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = s * z[b + k];
+            }
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            double s = z[a];
+            double ds = 0;
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                double l = lambda[lo + k];
+                if (l != 0) {
+                    ds += l * z[b + k];
+                    dst[db + k] += l * s;
+                }
+            }
+            dst[da] += ds;
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            double s = z[a];
+            double ts = t[ta];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dz[o + k] = times(ts, z[b + k]) + times(t[tb + k], s);
+            }
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = z[a].multiply(z[b + k]);
             }
         }
     },
@@ -601,6 +647,20 @@ public enum VectorPrimitive {
         for (int k = 0, w = (int) p[c]; k < w; k++) {
             f[fo + k] = scalar(z[a + k]);
         }
+    }
+
+    /**
+     * The entries of argument {@code k} (0 or 1, of width {@code argWidth}) that row r of the Jacobian
+     * can depend on, as {@code {first, count}} offsets into the argument: the structural sparsity
+     * that Newton's block patterns use.
+     */
+    public int[] rowSupport(int k, int r, int argWidth, double[] p, int c) {
+        return switch (this) {
+            case COPY, TANH, RELU, SIGMOID, EXP, ADD, SUB, HADAMARD, SCALE -> new int[] {r, 1};
+            case SCALE_BY -> k == 0 ? new int[] {0, 1} : new int[] {r, 1};
+            case MATVEC -> k == 0 ? new int[] {r * (int) p[c + 1], (int) p[c + 1]} : new int[] {0, argWidth};
+            default -> new int[] {0, argWidth};
+        };
     }
 
     /** An elementwise map's derivative at argument a with value f. */

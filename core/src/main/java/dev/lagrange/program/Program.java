@@ -703,6 +703,53 @@ public final class Program {
             return vectorNode(VectorPrimitive.SCALE, null, new double[] {w, c}, w, 1, a);
         }
 
+        /** {@code s b} for a scalar variable s and a vector b. */
+        public Var scale(Var s, Var b) {
+            if (width(s) != 1) {
+                throw new IllegalArgumentException("scale: " + s + " has " + width(s) + " entries; a scale factor is a scalar");
+            }
+            int w = width(b);
+            return vectorNode(VectorPrimitive.SCALE_BY, null, new double[] {w}, w, 1, s, b);
+        }
+
+        /**
+         * Declares the vector {@code name} of {@code width} entries, defined later by
+         * {@link #defineVector}: how a cycle through vector nodes is written ({@code v = r + 0.9 P v}).
+         */
+        public Var declareVector(String name, int width) {
+            if (width < 1 || byName.containsKey(name)) {
+                throw new IllegalArgumentException(width < 1 ? "a vector needs at least one entry"
+                        : "'" + name + "' is already declared");
+            }
+            Var v = node(null, name, NO_PARAMETERS);
+            if (width != 1) {
+                shapes.put(v.id, new int[] {width, 1});
+            }
+            return v;
+        }
+
+        /**
+         * Defines the placeholder {@code v} (from {@link #declareVector}) to equal {@code value}, entry
+         * by entry.
+         *
+         * @throws ProgramException when {@code v} is already defined
+         */
+        public Var defineVector(Var v, Var value) {
+            own(v);
+            own(value);
+            if (op[v.id] != UNDEFINED) {
+                throw new ProgramException("'" + v + "' is assigned more than once", List.of(v.toString()));
+            }
+            if (width(v) != width(value)) {
+                throw new IllegalArgumentException("'" + v + "' has " + width(v) + " entries but " + value + " has "
+                        + width(value));
+            }
+            op[v.id] = (byte) VectorPrimitive.COPY.code();
+            packed = false; // its argument and parameter land at the ends of the pools, out of node order
+            setArguments(v.id, null, new double[] {width(v)}, new Var[] {value});
+            return v;
+        }
+
         /** {@code a . b}, a scalar. */
         public Var dot(Var a, Var b) {
             return reduction(VectorPrimitive.DOT, a, b);

@@ -113,29 +113,86 @@ public final class VectorKernels {
      * @return the number of entries written, {@link #rowLength}
      */
     public static int jacobianRow(Program p, int i, int r, double[] x, double[] z, int[] argSlots, double[] dfdz) {
-        int o = p.op[i];
+        if (p.op[i] == INPUT) {
+            return 0;
+        }
+        double[] seed = new double[p.width(i)];
+        seed[r] = 1;
+        argumentSlots(p, i, argSlots);
+        return transposed(p, i, x, z, seed, 0, dfdz);
+    }
+
+    /**
+     * {@code out = J_i^T lambda[lo .. lo + width(i))} over the arguments' slots in the order of
+     * {@link #argumentSlots}, the partials taken at {@code f_i(z_alpha(i))}: what a row-by-row
+     * consumer (a block solver pushing multipliers out of a block) needs. O(one VJP).
+     *
+     * @param x Not modified.
+     * @param z Not modified.
+     * @param lambda Not modified.
+     * @param out Modified: needs {@link #rowLength} entries.
+     * @return {@link #rowLength}
+     */
+    public static int transposed(Program p, int i, double[] x, double[] z, double[] lambda, int lo, double[] out) {
         int count = rowLength(p, i);
-        if (o == INPUT) {
+        if (p.op[i] == INPUT) {
             return 0;
         }
         int k = p.argStart[i];
         int a = p.args[k];
         int b = p.args[k + 1];
-        int wa = argWidth(p, a);
-        int w = p.width(i);
-        double[] f = new double[w];
+        double[] f = new double[p.width(i)];
         constraintValues(p, i, x, z, f, 0);
-        double[] seed = new double[w];
-        seed[r] = 1;
-        Arrays.fill(dfdz, 0, count, 0);
-        VectorPrimitive.ofCode(o).vjp(z, a, b, p.params, p.paramStart[i], f, 0, seed, 0, dfdz, 0, wa);
-        for (int m = 0; m < wa; m++) {
-            argSlots[m] = a + m;
-        }
-        for (int m = wa; m < count; m++) {
-            argSlots[m] = b + m - wa;
-        }
+        Arrays.fill(out, 0, count, 0);
+        VectorPrimitive.ofCode(p.op[i]).vjp(z, a, b, p.params, p.paramStart[i], f, 0, lambda, lo, out, 0,
+                argWidth(p, a));
         return count;
+    }
+
+    /**
+     * The slots of vector node {@code i}'s arguments, the first argument's then the second's.
+     *
+     * @param slots Modified: needs {@link #rowLength} entries.
+     * @return {@link #rowLength}
+     */
+    public static int argumentSlots(Program p, int i, int[] slots) {
+        if (p.op[i] == INPUT) {
+            return 0;
+        }
+        int m = 0;
+        for (int k = p.argStart[i], end = p.argStart[i + 1]; k < end; k++) {
+            int a = p.args[k];
+            for (int s = a, last = a + argWidth(p, a); s < last; s++) {
+                slots[m++] = s;
+            }
+        }
+        return m;
+    }
+
+    /**
+     * The positions, in the order of {@link #argumentSlots}, of the entries that row r of vector node
+     * {@code i}'s Jacobian can depend on: its structural sparsity (entry r of each argument for an
+     * elementwise map, row r of W and all of x for a matvec, everything for a reduction).
+     *
+     * @param positions Modified: needs {@link #rowLength} entries.
+     * @return the number of positions written
+     */
+    public static int rowSupport(Program p, int i, int r, int[] positions) {
+        if (p.op[i] == INPUT) {
+            return 0;
+        }
+        VectorPrimitive f = VectorPrimitive.ofCode(p.op[i]);
+        int m = 0;
+        int base = 0;
+        for (int k = p.argStart[i], end = p.argStart[i + 1], arg = 0; k < end; k++, arg++) {
+            int w = argWidth(p, p.args[k]);
+            int[] support = f.rowSupport(arg, r, w, p.params, p.paramStart[i]);
+            for (int e = 0; e < support[1]; e++) {
+                positions[m++] = base + support[0] + e;
+            }
+            base += w;
+        }
+        return m;
     }
 
     /** The number of entries of a row of vector node {@code i}'s local Jacobian: its arguments' widths. */

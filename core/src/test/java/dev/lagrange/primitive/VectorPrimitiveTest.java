@@ -39,6 +39,9 @@ class VectorPrimitiveTest {
         if (f == VectorPrimitive.MATVEC) {
             return new int[] {M * N, N};
         }
+        if (f == VectorPrimitive.SCALE_BY) {
+            return new int[] {1, W};
+        }
         return new int[] {W, f.arity() == 2 ? W : 0};
     }
 
@@ -116,6 +119,12 @@ class VectorPrimitiveTest {
             f.vjp(z, 0, w[0], p, 0, fz, 0, e, 0, row, 0, w[0]);
             for (int j = 0; j < z.length; j++) {
                 assertClose(jac[r][j], row[j], f + " seed " + seed + " VJP d f_" + r + " / d z_" + j);
+                int k = j < w[0] ? 0 : 1;
+                int[] support = f.rowSupport(k, r, w[k], p, 0);
+                int offset = j - (k == 0 ? 0 : w[0]);
+                boolean inSupport = offset >= support[0] && offset < support[0] + support[1];
+                assertTrue(inSupport || jac[r][j] == 0 && row[j] == 0,
+                        f + " seed " + seed + ": d f_" + r + " / d z_" + j + " = " + row[j] + " outside the row support");
             }
         }
         for (int j = 0; j < z.length; j++) {

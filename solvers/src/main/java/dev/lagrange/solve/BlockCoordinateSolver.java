@@ -80,13 +80,6 @@ public final class BlockCoordinateSolver implements Solver {
                         List.of()));
                 continue;
             }
-            int vector = firstVectorNode(program, from, to);
-            if (vector >= 0) {
-                return failure(SolveStatus.UNSUPPORTED, "cyclic block " + variables(program, from, to)
-                        + " contains the vector node '" + program.label(vector) + "' ("
-                        + program.vectorPrimitive(vector).symbol() + "): Newton's method on cyclic blocks with vector "
-                        + "nodes is not supported yet", program, x, z, null, reports);
-            }
             NewtonBlockSolver.Outcome outcome = blockSolver.solve(program, x, z, from, to);
             reports.add(outcome.report());
             if (!outcome.isConverged()) {
@@ -124,15 +117,6 @@ public final class BlockCoordinateSolver implements Solver {
             double[] lambda, List<BlockReport> reports) {
         return new SolveResult(status, message, program, x, z, lambda, null,
                 new Lagrangian.Residuals(Double.NaN, Double.NaN, -1, -1), reports);
-    }
-
-    private static int firstVectorNode(Program program, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (program.isVector(i)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** A message for the first node whose value is not finite, with its primitive and its arguments. */
