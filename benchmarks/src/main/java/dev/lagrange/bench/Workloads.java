@@ -1,10 +1,7 @@
 package dev.lagrange.bench;
 
-import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Var;
-import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 /**
  * The three benchmark programs, each with exactly {@code n} nodes, recorded with
@@ -58,71 +55,9 @@ public enum Workloads {
         }
     },
     DAG {
-        // Each primitive maps [-1, 1]^k into [-1, 1], so the values stay bounded; sums and
-        // differences are halved (weighted sums) for the same reason.
-        private final Primitive[] unary = {
-            Primitive.SIN, Primitive.COS, Primitive.TANH, Primitive.SIGMOID, Primitive.NEG, Primitive.ABS,
-            Primitive.POWC,
-        };
-        private final Primitive[] binary = {
-            Primitive.MUL, Primitive.MAX, Primitive.MIN, Primitive.ADD, Primitive.SUB,
-        };
-
         @Override
         public Recipe recipe(int n) {
-            // Drawn once, so that timing the recording does not time the random numbers.
-            SplittableRandom random = new SplittableRandom(20240601L);
-            int m = n - 1; // the last node is the objective
-            Primitive[] f = new Primitive[m];
-            int[] first = new int[m];
-            int[] second = new int[m];
-            boolean[] used = new boolean[m];
-            for (int i = 2; i < m; i++) {
-                first[i] = operand(random, i);
-                used[first[i]] = true;
-                if (random.nextInt(2) == 0) {
-                    f[i] = unary[random.nextInt(unary.length)];
-                } else {
-                    f[i] = binary[random.nextInt(binary.length)];
-                    second[i] = operand(random, i);
-                    used[second[i]] = true;
-                }
-            }
-            // The objective sums the sinks (nodes nobody reads), so that every node influences it.
-            int[] sinks = IntStream.range(0, m).filter(i -> !used[i]).toArray();
-            return () -> {
-                Program.Builder b = Program.builder();
-                Var[] z = new Var[m];
-                z[0] = b.input("x0", 0.3);
-                z[1] = b.input("x1", -0.7);
-                for (int i = 2; i < m; i++) {
-                    Var a = z[first[i]];
-                    Primitive g = f[i];
-                    if (g == Primitive.POWC) {
-                        z[i] = b.pow(a, 2);
-                    } else if (g == Primitive.ADD) {
-                        z[i] = b.weightedSum(0, HALF_SUM, a, z[second[i]]);
-                    } else if (g == Primitive.SUB) {
-                        z[i] = b.weightedSum(0, HALF_DIFFERENCE, a, z[second[i]]);
-                    } else if (g.arity() == 1) {
-                        z[i] = b.apply(g, a);
-                    } else {
-                        z[i] = b.apply(g, a, z[second[i]]);
-                    }
-                }
-                Var[] terms = new Var[sinks.length];
-                for (int k = 0; k < sinks.length; k++) {
-                    terms[k] = z[sinks[k]];
-                }
-                return b.output(b.sum(terms)).build();
-            };
-        }
-
-        private int operand(SplittableRandom random, int i) {
-            if (random.nextInt(4) == 0) {
-                return random.nextInt(i);
-            }
-            return i - 1 - random.nextInt(Math.min(i, 8));
+            return new RandomDag(n);
         }
     },
     CHAIN {
@@ -144,9 +79,6 @@ public enum Workloads {
             };
         }
     };
-
-    private static final double[] HALF_SUM = {0.5, 0.5};
-    private static final double[] HALF_DIFFERENCE = {0.5, -0.5};
 
     /** The number of nodes of the benchmark programs. */
     public static final int NODES = 1_000_000;

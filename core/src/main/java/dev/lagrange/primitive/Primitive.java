@@ -22,7 +22,6 @@ public enum Primitive {
     /** An input's constraint {@code z_i = x_i}: the value comes from the input vector, not from arguments. */
     INPUT("input", 0) {
         @Override public double value(double a, double b, double p) { return p; }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) {
             throw new UnsupportedOperationException("an input has no local function");
         }
@@ -30,7 +29,6 @@ public enum Primitive {
     /** {@code z = p}. */
     CONSTANT("const", 0) {
         @Override public double value(double a, double b, double p) { return p; }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) {
             throw new UnsupportedOperationException("a constant has no arguments");
         }
@@ -38,7 +36,7 @@ public enum Primitive {
     /** {@code z = a}: names an existing value, or closes a cycle. */
     IDENTITY("id", 1) {
         @Override public double value(double a, double b, double p) { return a; }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = 1; }
+        @Override public double partialA(double a, double b, double p, double z) { return 1; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a; }
     },
     /**
@@ -48,48 +46,55 @@ public enum Primitive {
      */
     IMPLICIT("implicit", 2) {
         @Override public double value(double a, double b, double p) { return a - b; }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = 1; d[1] = -1; }
+        @Override public double partialA(double a, double b, double p, double z) { return 1; }
+        @Override public double partialB(double a, double b, double p, double z) { return -1; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.subtract(b); }
     },
     NEG("neg", 1) {
         @Override public double value(double a, double b, double p) { return -a; }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = -1; }
+        @Override public double partialA(double a, double b, double p, double z) { return -1; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.negate(); }
     },
     ADD("+", 2) {
         @Override public double value(double a, double b, double p) { return a + b; }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = 1; d[1] = 1; }
+        @Override public double partialA(double a, double b, double p, double z) { return 1; }
+        @Override public double partialB(double a, double b, double p, double z) { return 1; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.add(b); }
     },
     SUB("-", 2) {
         @Override public double value(double a, double b, double p) { return a - b; }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = 1; d[1] = -1; }
+        @Override public double partialA(double a, double b, double p, double z) { return 1; }
+        @Override public double partialB(double a, double b, double p, double z) { return -1; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.subtract(b); }
     },
     MUL("*", 2) {
         @Override public double value(double a, double b, double p) { return a * b; }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = b; d[1] = a; }
+        @Override public double partialA(double a, double b, double p, double z) { return b; }
+        @Override public double partialB(double a, double b, double p, double z) { return a; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.multiply(b); }
     },
     DIV("/", 2, Domain.REALS, Domain.NONZERO) {
         @Override public double value(double a, double b, double p) { return a / b; }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = 1 / b; d[1] = -z / b; }
+        @Override public double partialA(double a, double b, double p, double z) { return 1 / b; }
+        @Override public double partialB(double a, double b, double p, double z) { return -z / b; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.divide(b); }
     },
     /** {@code z = a^b} for a variable exponent; {@code dz/db = z log a} is taken as 0 at {@code a = 0}. */
     POW("pow", 2, Domain.POSITIVE, Domain.REALS) {
         @Override public double value(double a, double b, double p) { return Math.pow(a, b); }
-        @Override public void partials(double a, double b, double p, double z, double[] d) {
-            d[0] = b == 0 ? 0 : b * Math.pow(a, b - 1);
-            d[1] = a == 0 ? 0 : z * Math.log(a);
+        @Override public double partialA(double a, double b, double p, double z) {
+            return b == 0 ? 0 : b * Math.pow(a, b - 1);
+        }
+        @Override public double partialB(double a, double b, double p, double z) {
+            return a == 0 ? 0 : z * Math.log(a);
         }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.pow(b); }
     },
     /** {@code z = a^p} for a constant exponent p (the parameter); exact for small integer p. */
     POWC("^", 1, Domain.NONZERO) {
         @Override public double value(double a, double b, double p) { return p == 2 ? a * a : Math.pow(a, p); }
-        @Override public void partials(double a, double b, double p, double z, double[] d) {
-            d[0] = p == 2 ? 2 * a : p == 1 ? 1 : p == 0 ? 0 : p * Math.pow(a, p - 1);
+        @Override public double partialA(double a, double b, double p, double z) {
+            return p == 2 ? 2 * a : p == 1 ? 1 : p == 0 ? 0 : p * Math.pow(a, p - 1);
         }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) {
             return p == Math.rint(p) && Math.abs(p) < Integer.MAX_VALUE ? a.pow((int) p) : a.pow(p);
@@ -97,32 +102,32 @@ public enum Primitive {
     },
     EXP("exp", 1) {
         @Override public double value(double a, double b, double p) { return Math.exp(a); }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = z; }
+        @Override public double partialA(double a, double b, double p, double z) { return z; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.exp(); }
     },
     LOG("log", 1, Domain.POSITIVE) {
         @Override public double value(double a, double b, double p) { return Math.log(a); }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = 1 / a; }
+        @Override public double partialA(double a, double b, double p, double z) { return 1 / a; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.log(); }
     },
     SIN("sin", 1) {
         @Override public double value(double a, double b, double p) { return Math.sin(a); }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = Math.cos(a); }
+        @Override public double partialA(double a, double b, double p, double z) { return Math.cos(a); }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.sin(); }
     },
     COS("cos", 1) {
         @Override public double value(double a, double b, double p) { return Math.cos(a); }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = -Math.sin(a); }
+        @Override public double partialA(double a, double b, double p, double z) { return -Math.sin(a); }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.cos(); }
     },
     TAN("tan", 1, Domain.TAN) {
         @Override public double value(double a, double b, double p) { return Math.tan(a); }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = 1 + z * z; }
+        @Override public double partialA(double a, double b, double p, double z) { return 1 + z * z; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.tan(); }
     },
     TANH("tanh", 1) {
         @Override public double value(double a, double b, double p) { return Math.tanh(a); }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = 1 - z * z; }
+        @Override public double partialA(double a, double b, double p, double z) { return 1 - z * z; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.tanh(); }
     },
     /** {@code z = 1 / (1 + exp(-a))}, evaluated without overflow for either sign of a. */
@@ -134,7 +139,7 @@ public enum Primitive {
             double e = Math.exp(a);
             return e / (1 + e);
         }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = z * (1 - z); }
+        @Override public double partialA(double a, double b, double p, double z) { return z * (1 - z); }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) {
             // The same two branches as the value, so that exp never overflows to 0 * infinity.
             if (a.getValue() >= 0) {
@@ -146,12 +151,12 @@ public enum Primitive {
     },
     SQRT("sqrt", 1, Domain.POSITIVE) {
         @Override public double value(double a, double b, double p) { return Math.sqrt(a); }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = 0.5 / z; }
+        @Override public double partialA(double a, double b, double p, double z) { return 0.5 / z; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.sqrt(); }
     },
     ABS("abs", 1, Domain.NONZERO) {
         @Override public double value(double a, double b, double p) { return Math.abs(a); }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = a > 0 ? 1 : a < 0 ? -1 : 0; }
+        @Override public double partialA(double a, double b, double p, double z) { return a > 0 ? 1 : a < 0 ? -1 : 0; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) {
             // DerivativeStructure.abs() gives +-1 at +-0; the convention here is abs'(0) = 0.
             return a.getValue() == 0 ? a.multiply(0) : a.abs();
@@ -159,29 +164,23 @@ public enum Primitive {
     },
     RELU("relu", 1, Domain.NONZERO) {
         @Override public double value(double a, double b, double p) { return a > 0 ? a : 0; }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = a > 0 ? 1 : 0; }
+        @Override public double partialA(double a, double b, double p, double z) { return a > 0 ? 1 : 0; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) {
             return a.getValue() > 0 ? a : a.multiply(0);
         }
     },
     MAX("max", 2) {
         @Override public double value(double a, double b, double p) { return a >= b ? a : b; }
-        @Override public void partials(double a, double b, double p, double z, double[] d) {
-            boolean first = a >= b;
-            d[0] = first ? 1 : 0;
-            d[1] = first ? 0 : 1;
-        }
+        @Override public double partialA(double a, double b, double p, double z) { return a >= b ? 1 : 0; }
+        @Override public double partialB(double a, double b, double p, double z) { return a >= b ? 0 : 1; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) {
             return a.getValue() >= b.getValue() ? a : b;
         }
     },
     MIN("min", 2) {
         @Override public double value(double a, double b, double p) { return a <= b ? a : b; }
-        @Override public void partials(double a, double b, double p, double z, double[] d) {
-            boolean first = a <= b;
-            d[0] = first ? 1 : 0;
-            d[1] = first ? 0 : 1;
-        }
+        @Override public double partialA(double a, double b, double p, double z) { return a <= b ? 1 : 0; }
+        @Override public double partialB(double a, double b, double p, double z) { return a <= b ? 0 : 1; }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) {
             return a.getValue() <= b.getValue() ? a : b;
         }
@@ -191,7 +190,7 @@ public enum Primitive {
         @Override public double value(double a, double b, double p) {
             return a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a));
         }
-        @Override public void partials(double a, double b, double p, double z, double[] d) { d[0] = SIGMOID.value(a, 0, 0); }
+        @Override public double partialA(double a, double b, double p, double z) { return SIGMOID.value(a, 0, 0); }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) {
             return a.getValue() > 0 ? a.add(a.negate().exp().log1p()) : a.exp().log1p();
         }
@@ -204,7 +203,7 @@ public enum Primitive {
         @Override public double value(double a, double b, double p) {
             throw new UnsupportedOperationException("the weighted sum is variadic: use valueOf/partialOf");
         }
-        @Override public void partials(double a, double b, double p, double z, double[] d) {
+        @Override public double partialA(double a, double b, double p, double z) {
             throw new UnsupportedOperationException("the weighted sum is variadic: use its coefficients");
         }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) {
@@ -236,11 +235,32 @@ public enum Primitive {
     public abstract double value(double a, double b, double p);
 
     /**
-     * The local partials at {@code (a, b)} given the value {@code z = f(a, b)}.
+     * The local partials at {@code (a, b)} given the value {@code z = f(a, b)}: {@link #partialA}
+     * and, for a binary primitive, {@link #partialB}. A primitive without arguments writes nothing.
      *
      * @param d <i>Modified.</i> {@code d[0] = df/da}, and {@code d[1] = df/db} for binary primitives.
      */
-    public abstract void partials(double a, double b, double p, double z, double[] d);
+    public final void partials(double a, double b, double p, double z, double[] d) {
+        if (arity != 0) {
+            d[0] = partialA(a, b, p, z);
+            if (arity == 2) {
+                d[1] = partialB(a, b, p, z);
+            }
+        }
+    }
+
+    /**
+     * {@code df/da} at {@code (a, b)} given the value {@code z = f(a, b)}. Declared by every primitive
+     * with arguments, next to its value; the hot sweeps call it directly, with no array to fill.
+     */
+    public double partialA(double a, double b, double p, double z) {
+        throw new UnsupportedOperationException(this + " has no arguments");
+    }
+
+    /** {@code df/db} at {@code (a, b)} given the value {@code z = f(a, b)}; binary primitives only. */
+    public double partialB(double a, double b, double p, double z) {
+        throw new UnsupportedOperationException(this + " is not binary");
+    }
 
     /** The same function in forward-mode arithmetic: an independent source of its derivatives. */
     public abstract DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p);

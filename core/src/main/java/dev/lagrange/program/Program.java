@@ -379,9 +379,17 @@ public final class Program {
 
         private byte[] op = new byte[64];
         private int[] argOff = new int[64];
-        private int[] argLen = new int[64];
+        /**
+         * The number of arguments of each node, or null while the pools are packed (see
+         * {@link #argLength}): most programs are, and then recording writes no length per node.
+         */
+        private int[] argLen;
         private int[] paramOff = new int[64];
-        private String[] names = new String[64];
+        /** Names by builder id; only as long as the last named id needs, since most nodes are unnamed. */
+        private String[] names = new String[16];
+        private int namedCount;
+        /** Declared variables not yet defined. */
+        private int undefinedCount;
         private int n;
         private int[] argPool = new int[128];
         private int argCount;
@@ -389,8 +397,6 @@ public final class Program {
         private int paramCount;
         /** Whether every argument so far precedes its node: then builder order is evaluation order. */
         private boolean inOrder = true;
-        /** Whether the pools hold each node's arguments and parameters in node order, back to back. */
-        private boolean packed = true;
         private final List<Integer> inputs = new ArrayList<>();
         private final List<Double> inputDefaults = new ArrayList<>();
         private final List<Integer> outputs = new ArrayList<>();
@@ -404,7 +410,42 @@ public final class Program {
         }
 
         String nameOf(int id) {
-            return names[id];
+            return id < names.length ? names[id] : null;
+        }
+
+        private void setName(int id, String name) {
+            if (id >= names.length) {
+                names = Arrays.copyOf(names, Math.max(2 * names.length, id + 1));
+            }
+            names[id] = name;
+            namedCount++;
+            byName.put(name, id);
+        }
+
+        /**
+         * Whether the pools hold each node's arguments and parameters in node order, back to back:
+         * then a node's arguments end where the next node's begin.
+         */
+        private boolean packed() {
+            return argLen == null;
+        }
+
+        /** Leaves the packed layout, before a node's arguments or parameters move to the pools' end. */
+        private void unpack() {
+            if (argLen == null) {
+                int[] length = new int[op.length];
+                for (int i = 0; i < n; i++) {
+                    length[i] = argLength(i);
+                }
+                argLen = length;
+            }
+        }
+
+        private int argLength(int id) {
+            if (argLen != null) {
+                return argLen[id];
+            }
+            return (id + 1 < n ? argOff[id + 1] : argCount) - argOff[id];
         }
 
         /** Declares input {@code name} with a default value (NaN: the value must be given at solve time). */
@@ -431,8 +472,9 @@ public final class Program {
             if (op[v.id] != UNDEFINED) {
                 throw new ProgramException("'" + v + "' is assigned more than once", List.of(v.toString()));
             }
+            unpack(); // its parameter lands at the end of the pool, out of node order
             op[v.id] = (byte) Primitive.INPUT.ordinal();
-            packed = false; // its parameter lands at the end of the pool, out of node order
+            undefinedCount--;
             paramOff[v.id] = paramCount;
             appendParams(new double[] {inputs.size()});
             inputs.add(v.id);
@@ -471,8 +513,9 @@ public final class Program {
                 throw new ProgramException("'" + name + "' is assigned more than once", List.of(name));
             }
             checkApplication(f, p, arguments);
+            unpack();
             op[id] = (byte) f.ordinal();
-            packed = false;
+            undefinedCount--;
             setArguments(id, f, p, arguments);
             return new Var(this, id);
         }
@@ -490,10 +533,9 @@ public final class Program {
         public Var let(String name, Var value) {
             own(value);
             int id = value.id;
-            if (names[id] == null && op[id] != Primitive.CONSTANT.ordinal() && op[id] != UNDEFINED
+            if (nameOf(id) == null && op[id] != Primitive.CONSTANT.ordinal() && op[id] != UNDEFINED
                     && !byName.containsKey(name)) {
-                names[id] = name;
-                byName.put(name, id);
+                setName(id, name);
                 return value;
             }
             return define(name, Primitive.IDENTITY, NO_PARAMETERS, value);
@@ -502,6 +544,22 @@ public final class Program {
         /** A new temporary {@code f(args)} with parameters {@code p}. */
         public Var apply(Primitive f, double[] p, Var... arguments) {
             return apply(null, f, p, arguments);
+        }
+
+        /** A new temporary {@code f(a)}: {@link #apply(Primitive, Var...)} without the argument array. */
+        public Var apply(Primitive f, Var a) {
+            if (f.hasParameter() || f.arity() != 1) {
+                return apply(null, f, NO_PARAMETERS, new Var[] {a});
+            }
+            return unary(f, a);
+        }
+
+        /** A new temporary {@code f(a, b)}: {@link #apply(Primitive, Var...)} without the argument array. */
+        public Var apply(Primitive f, Var a, Var b) {
+            if (f.hasParameter() || f.arity() != 2) {
+                return apply(null, f, NO_PARAMETERS, new Var[] {a, b});
+            }
+            return binary(f, a, b);
         }
 
         /** A new temporary {@code f(args)}. */
@@ -541,11 +599,12 @@ public final class Program {
 
         /** {@code a^p} for a constant exponent. */
         public Var pow(Var a, double p) {
-            own(a);
-            Var v = node(Primitive.POWC, null, NO_PARAMETERS);
+            int ia = own(a);
+            int id = temporary(Primitive.POWC, 1);
             appendParameter(p);
-            appendArgument(v.id, a);
-            return v;
+            argPool[argCount++] = ia;
+            inOrder &= ia < id;
+            return new Var(this, id);
         }
 
         /** {@code a + c}, as a weighted sum. */
@@ -566,13 +625,15 @@ public final class Program {
             for (Var v : z) {
                 own(v);
             }
-            Var v = node(Primitive.WEIGHTED_SUM, null, NO_PARAMETERS);
+            int id = temporary(Primitive.WEIGHTED_SUM, z.length);
             appendParameter(c0);
             for (int k = 0; k < z.length; k++) {
                 appendParameter(c[k]);
-                appendArgument(v.id, z[k]);
+                int iz = z[k].id;
+                argPool[argCount++] = iz;
+                inOrder &= iz < id;
             }
-            return v;
+            return new Var(this, id);
         }
 
         /** {@code sum_k z_k}. */
@@ -584,30 +645,34 @@ public final class Program {
 
         /** {@code f(a)} for a unary primitive without parameter. */
         private Var unary(Primitive f, Var a) {
-            own(a);
-            Var v = node(f, null, NO_PARAMETERS);
-            appendArgument(v.id, a);
-            return v;
+            int ia = own(a);
+            int id = temporary(f, 1);
+            argPool[argCount++] = ia;
+            inOrder &= ia < id;
+            return new Var(this, id);
         }
 
         /** {@code f(a, b)} for a binary primitive without parameter. */
         private Var binary(Primitive f, Var a, Var b) {
-            own(a);
-            own(b);
-            Var v = node(f, null, NO_PARAMETERS);
-            appendArgument(v.id, a);
-            appendArgument(v.id, b);
-            return v;
+            int ia = own(a);
+            int ib = own(b);
+            int id = temporary(f, 2);
+            argPool[argCount] = ia;
+            argPool[argCount + 1] = ib;
+            argCount += 2;
+            inOrder &= ia < id & ib < id;
+            return new Var(this, id);
         }
 
         /** {@code c0 + c a}, as a weighted sum. */
         private Var affine(double c0, double c, Var a) {
-            own(a);
-            Var v = node(Primitive.WEIGHTED_SUM, null, NO_PARAMETERS);
+            int ia = own(a);
+            int id = temporary(Primitive.WEIGHTED_SUM, 1);
             appendParameter(c0);
             appendParameter(c);
-            appendArgument(v.id, a);
-            return v;
+            argPool[argCount++] = ia;
+            inOrder &= ia < id;
+            return new Var(this, id);
         }
 
         // Vector nodes. A vector or matrix node owns a contiguous range of slots; a matrix is
@@ -744,8 +809,9 @@ public final class Program {
                 throw new IllegalArgumentException("'" + v + "' has " + width(v) + " entries but " + value + " has "
                         + width(value));
             }
+            unpack(); // its argument and parameter land at the ends of the pools, out of node order
             op[v.id] = (byte) VectorPrimitive.COPY.code();
-            packed = false; // its argument and parameter land at the ends of the pools, out of node order
+            undefinedCount--;
             setArguments(v.id, null, new double[] {width(v)}, new Var[] {value});
             return v;
         }
@@ -815,6 +881,7 @@ public final class Program {
             }
             Var v = node(null, name, p);
             op[v.id] = (byte) f.code();
+            undefinedCount--; // node(null, ...) counted a placeholder
             for (Var a : arguments) {
                 appendArgument(v.id, a);
             }
@@ -846,9 +913,9 @@ public final class Program {
          */
         public Program build() {
             List<String> undefined = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; undefinedCount > 0 && i < n; i++) {
                 if (op[i] == UNDEFINED) {
-                    undefined.add(names[i]);
+                    undefined.add(nameOf(i));
                 }
             }
             if (!undefined.isEmpty()) {
@@ -858,7 +925,7 @@ public final class Program {
                 throw new ProgramException("the program has no output", List.of());
             }
             if (shapes.containsKey(outputs.get(0))) {
-                String name = names[outputs.get(0)] != null ? names[outputs.get(0)] : "%" + outputs.get(0);
+                String name = nameOf(outputs.get(0)) != null ? nameOf(outputs.get(0)) : "%" + outputs.get(0);
                 throw new ProgramException("the objective '" + name + "' is a vector: reduce it to a scalar (sum, dot, "
                         + "a loss)", List.of(name));
             }
@@ -869,7 +936,7 @@ public final class Program {
             int[] newArgs; // padded by 2: a kernel may read two arguments unconditionally
             int[] newParamStart;
             double[] newParams; // padded by 1: a kernel may read one parameter unconditionally
-            if (inOrder && packed) {
+            if (inOrder && packed()) {
                 // Builder order is evaluation order and the pools are laid out as the program's
                 // arrays: copy them as they are (the common case, and a large one).
                 newOp = Arrays.copyOf(op, n);
@@ -892,7 +959,7 @@ public final class Program {
                     int b = order == null ? i : order[i];
                     newOp[i] = op[b];
                     newArgStart[i] = a;
-                    for (int k = 0; k < argLen[b]; k++) {
+                    for (int k = 0, len = argLength(b); k < len; k++) {
                         newArgs[a++] = newIndex(rank, argPool[argOff[b] + k]);
                     }
                     newParamStart[i] = q;
@@ -903,17 +970,23 @@ public final class Program {
                 newArgStart[n] = a;
                 newParamStart[n] = q;
             }
-            int named = 0;
-            for (int i = 0; i < n; i++) {
-                named += names[i] != null ? 1 : 0;
-            }
-            int[] namedNodes = new int[named];
-            String[] nodeNames = new String[named];
-            for (int i = 0, m = 0; i < n; i++) {
-                int b = rank == null ? i : ordering.order[i];
-                if (names[b] != null) {
-                    namedNodes[m] = i;
-                    nodeNames[m++] = names[b];
+            int[] namedNodes = new int[namedCount];
+            String[] nodeNames = new String[namedCount];
+            if (rank == null) {
+                // Ascending builder ids are ascending nodes; names stops at the last named id.
+                for (int i = 0, m = 0; i < names.length; i++) {
+                    if (names[i] != null) {
+                        namedNodes[m] = i;
+                        nodeNames[m++] = names[i];
+                    }
+                }
+            } else {
+                for (int i = 0, m = 0; i < n; i++) {
+                    String name = nameOf(ordering.order[i]);
+                    if (name != null) {
+                        namedNodes[m] = i;
+                        nodeNames[m++] = name;
+                    }
                 }
             }
             int[] newInputs = new int[inputs.size()];
@@ -964,9 +1037,9 @@ public final class Program {
                     int j = args[k];
                     if (scalar && slot[j + 1] - slot[j] != 1) {
                         int b = order == null ? i : order[i];
-                        String user = names[b] != null ? names[b] : "%" + i;
+                        String user = nameOf(b) != null ? nameOf(b) : "%" + i;
                         int bj = order == null ? j : order[j];
-                        String arg = names[bj] != null ? names[bj] : "%" + j;
+                        String arg = nameOf(bj) != null ? nameOf(bj) : "%" + j;
                         throw new ProgramException("'" + user + "' = " + Primitive.ofOrdinal(newOp[i]).symbol()
                                 + "(...) reads the vector '" + arg + "' (" + (slot[j + 1] - slot[j])
                                 + " entries) where a scalar is expected", List.of(user, arg));
@@ -988,8 +1061,9 @@ public final class Program {
             int[] builderArgStart = new int[n + 1];
             for (int i = 0, k = 0; i < n; i++) {
                 builderArgStart[i] = k;
-                System.arraycopy(argPool, argOff[i], builderArgs, k, argLen[i]);
-                k += argLen[i];
+                int len = argLength(i);
+                System.arraycopy(argPool, argOff[i], builderArgs, k, len);
+                k += len;
                 builderArgStart[i + 1] = k;
             }
             return Condensation.order(n, builderArgStart, builderArgs);
@@ -1001,7 +1075,7 @@ public final class Program {
             }
             Primitive f = Primitive.ofOrdinal(op[id]);
             if (f == Primitive.WEIGHTED_SUM) {
-                return argLen[id] + 1;
+                return argLength(id) + 1;
             }
             return f.hasParameter() || f == Primitive.INPUT ? 1 : 0;
         }
@@ -1031,9 +1105,43 @@ public final class Program {
             }
         }
 
-        private void own(Var v) {
+        /** The builder id of {@code v}, after checking that it is one of this builder's handles. */
+        private int own(Var v) {
             if (v == null || v.owner != this) {
                 throw new IllegalArgumentException("variable " + v + " does not belong to this builder");
+            }
+            return v.id;
+        }
+
+        /**
+         * Adds an unnamed node of primitive {@code f} whose {@code arity} arguments the caller writes
+         * next to the argument pool (room is made here) and whose parameters it appends: the
+         * recording path of every temporary, with no per-node array beyond op and the two offsets.
+         */
+        private int temporary(Primitive f, int arity) {
+            if (n == op.length) {
+                grow();
+            }
+            if (argCount + arity > argPool.length) {
+                argPool = Arrays.copyOf(argPool, Math.max(argPool.length * 2, argCount + arity));
+            }
+            int id = n++;
+            op[id] = (byte) f.ordinal();
+            argOff[id] = argCount;
+            paramOff[id] = paramCount;
+            if (argLen != null) {
+                argLen[id] = arity;
+            }
+            return id;
+        }
+
+        private void grow() {
+            int capacity = op.length * 2;
+            op = Arrays.copyOf(op, capacity);
+            argOff = Arrays.copyOf(argOff, capacity);
+            paramOff = Arrays.copyOf(paramOff, capacity);
+            if (argLen != null) {
+                argLen = Arrays.copyOf(argLen, capacity);
             }
         }
 
@@ -1042,29 +1150,25 @@ public final class Program {
                 throw new ProgramException("'" + name + "' is assigned more than once", List.of(name));
             }
             if (n == op.length) {
-                int capacity = n * 2;
-                op = Arrays.copyOf(op, capacity);
-                argOff = Arrays.copyOf(argOff, capacity);
-                argLen = Arrays.copyOf(argLen, capacity);
-                paramOff = Arrays.copyOf(paramOff, capacity);
-                names = Arrays.copyOf(names, capacity);
+                grow();
             }
             int id = n++;
             op[id] = f == null ? UNDEFINED : (byte) f.ordinal();
-            names[id] = name;
+            undefinedCount += f == null ? 1 : 0;
             argOff[id] = argCount;
-            argLen[id] = 0;
             paramOff[id] = paramCount;
             appendParams(p);
             if (name != null) {
-                byName.put(name, id);
+                setName(id, name);
             }
             return new Var(this, id);
         }
 
         private void setArguments(int id, Primitive f, double[] p, Var[] arguments) {
             argOff[id] = argCount;
-            argLen[id] = 0;
+            if (argLen != null) {
+                argLen[id] = 0;
+            }
             for (Var v : arguments) {
                 appendArgument(id, v);
             }
@@ -1078,7 +1182,9 @@ public final class Program {
                 argPool = Arrays.copyOf(argPool, argPool.length * 2);
             }
             argPool[argCount++] = v.id;
-            argLen[id]++;
+            if (argLen != null) {
+                argLen[id]++;
+            }
             inOrder &= v.id < id;
         }
 
