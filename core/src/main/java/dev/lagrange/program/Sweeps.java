@@ -17,7 +17,8 @@ import dev.lagrange.primitive.VectorPrimitive;
  * switches sit in the loops themselves because a method holding one is too large to be inlined.
  * The tangent sweep and {@link #constraintValue} are not hot and call the primitive directly.
  * A vector node (op code at least {@link VectorPrimitive#BASE}) is handed whole to
- * {@link VectorKernels} by one test at the top of each loop body.
+ * {@link VectorKernels}: from the forward switch's default case, and by one test at the top of the
+ * reverse and tangent loop bodies (the reverse sweep must not skip it on a zero first multiplier).
  */
 public final class Sweeps {
     // The hot switches are on the stored ordinal itself. Case labels must be constant expressions,
@@ -114,13 +115,10 @@ public final class Sweeps {
         int lastSlot = -1;
         double last = 0;
         for (int i = from; i < to; i++) {
-            if (op[i] >= VECTOR) {
-                VectorKernels.forward(p, i, x, z);
-                continue;
-            }
             int k = argStart[i];
             int c = paramStart[i];
-            // Every node may read two arguments and a parameter: the arrays are padded for it.
+            // Every node may read two arguments and a parameter: the arrays are padded for it (a
+            // vector node's arguments are slots too, so these reads are safe for it as well).
             int ka = args[k];
             int kb = args[k + 1];
             double a = ka == lastSlot ? last : z[ka];
@@ -158,7 +156,12 @@ public final class Sweeps {
                 case MAX -> v = Primitive.MAX.value(a, b, q);
                 case MIN -> v = Primitive.MIN.value(a, b, q);
                 case SOFTPLUS -> v = Primitive.SOFTPLUS.value(a, b, q);
-                default -> v = Primitive.ofOrdinal(op[i]).value(a, b, q);
+                default -> {
+                    // A vector node, dispatched here so that scalar nodes pay no extra test. It
+                    // writes slots other than lastSlot, so the register copy stays valid.
+                    VectorKernels.forward(p, i, x, z);
+                    continue;
+                }
             }
             lastSlot = slot == null ? i : slot[i];
             last = v;
