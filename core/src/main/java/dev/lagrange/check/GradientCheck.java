@@ -1,6 +1,7 @@
 package dev.lagrange.check;
 
 import dev.lagrange.primitive.Primitive;
+import dev.lagrange.primitive.VectorPrimitive;
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Sweeps;
 import java.util.ArrayList;
@@ -106,28 +107,44 @@ public final class GradientCheck {
         }
         int d = program.inputCount();
         int n = program.size();
-        DerivativeStructure[] z = new DerivativeStructure[n];
+        // One structure per value slot: a vector node's entries each carry their d partials.
+        DerivativeStructure[] z = new DerivativeStructure[program.slotCount()];
         for (int i = 0; i < n; i++) {
-            Primitive f = program.primitive(i);
+            int s = program.slot(i);
             int[] a = program.arguments(i);
             double[] p = program.parameters(i);
+            if (program.isVector(i)) {
+                VectorPrimitive g = program.vectorPrimitive(i);
+                if (g == VectorPrimitive.INPUT) {
+                    for (int k = program.inputIndex(i), m = 0; m < program.width(i); k++, m++) {
+                        z[s + m] = new DerivativeStructure(d, 1, k, x[k]);
+                    }
+                } else {
+                    g.value(z, program.slot(a[0]), a.length > 1 ? program.slot(a[1]) : 0, p, 0, z, s);
+                }
+                continue;
+            }
+            Primitive f = program.primitive(i);
+            for (int k = 0; k < a.length; k++) {
+                a[k] = program.slot(a[k]); // the cases below index z by slot
+            }
             switch (f) {
                 case INPUT -> {
                     int k = program.inputIndex(i);
-                    z[i] = new DerivativeStructure(d, 1, k, x[k]);
+                    z[s] = new DerivativeStructure(d, 1, k, x[k]);
                 }
-                case CONSTANT -> z[i] = new DerivativeStructure(d, 1, p[0]);
+                case CONSTANT -> z[s] = new DerivativeStructure(d, 1, p[0]);
                 case WEIGHTED_SUM -> {
                     DerivativeStructure v = new DerivativeStructure(d, 1, p[0]);
                     for (int k = 0; k < a.length; k++) {
                         v = v.add(z[a[k]].multiply(p[k + 1]));
                     }
-                    z[i] = v;
+                    z[s] = v;
                 }
-                default -> z[i] = f.value(z[a[0]], a.length > 1 ? z[a[1]] : null, p.length > 0 ? p[0] : 0);
+                default -> z[s] = f.value(z[a[0]], a.length > 1 ? z[a[1]] : null, p.length > 0 ? p[0] : 0);
             }
         }
-        DerivativeStructure out = z[program.objective()];
+        DerivativeStructure out = z[program.slot(program.objective())];
         double[] g = new double[d];
         int[] orders = new int[d];
         for (int k = 0; k < d; k++) {
@@ -223,7 +240,7 @@ public final class GradientCheck {
             double e = relativeError(gradient[k], reference[k]);
             if (!(e <= worst)) {
                 worst = e;
-                where = program.label(program.input(k));
+                where = program.inputLabel(k);
             }
         }
         return new Comparison(method, worst, where, reference);

@@ -2,6 +2,7 @@ package dev.lagrange.lagrangian;
 
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Sweeps;
+import dev.lagrange.program.VectorKernels;
 
 /**
  * The Lagrangian of a constraint program,
@@ -66,8 +67,16 @@ public final class Lagrangian {
             objective += seed[s] * z[s];
         }
         double penalty = 0;
+        double[] f = vectorScratch();
         for (int i = 0; i < program.size(); i++) {
             int s = program.slot(i);
+            if (program.isVector(i)) {
+                VectorKernels.constraintValues(program, i, x, z, f, 0);
+                for (int k = 0, w = program.width(i); k < w; k++) {
+                    penalty += lambda[s + k] == 0 ? 0 : lambda[s + k] * (z[s + k] - f[k]);
+                }
+                continue;
+            }
             double li = lambda[s];
             if (li != 0) {
                 penalty += li * (z[s] - Sweeps.constraintValue(program, i, x, z));
@@ -81,18 +90,26 @@ public final class Lagrangian {
         check(x, z, lambda);
         int n = program.size();
         double[] dlambda = new double[z.length];
+        double[] f = vectorScratch();
         for (int i = 0; i < n; i++) {
             int s = program.slot(i);
+            if (program.isVector(i)) {
+                VectorKernels.constraintValues(program, i, x, z, f, 0);
+                for (int k = 0, w = program.width(i); k < w; k++) {
+                    dlambda[s + k] = -(z[s + k] - f[k]);
+                }
+                continue;
+            }
             dlambda[s] = -(z[s] - Sweeps.constraintValue(program, i, x, z));
         }
         double[] dz = seed.clone();
         for (int s = 0; s < dz.length; s++) {
             dz[s] -= lambda[s];
         }
-        addLocalTranspose(z, lambda, dz);
+        addLocalTranspose(x, z, lambda, dz);
         double[] dx = new double[x.length];
         for (int k = 0; k < dx.length; k++) {
-            dx[k] = lambda[program.slot(program.input(k))];
+            dx[k] = lambda[program.inputSlot(k)];
         }
         return new Gradient(dx, dz, dlambda);
     }
@@ -102,10 +119,17 @@ public final class Lagrangian {
      * {@code f_i(z_alpha(i))}: the point need not be feasible, so z_i may differ from f_i (the
      * reverse sweep reads partials such as exp' = exp off z_i, which is exact only at feasible points).
      */
-    private void addLocalTranspose(double[] z, double[] lambda, double[] dz) {
+    private void addLocalTranspose(double[] x, double[] z, double[] lambda, double[] dz) {
         int[] argSlots = new int[2];
         double[] dfdz = new double[2];
+        double[] f = vectorScratch();
         for (int i = 0; i < program.size(); i++) {
+            if (program.isVector(i)) {
+                // A vector node's multipliers are a vector: J_i^T lambda_i with partials at f_i.
+                VectorKernels.constraintValues(program, i, x, z, f, 0);
+                VectorKernels.addTransposed(program, i, z, f, 0, lambda, dz);
+                continue;
+            }
             double li = lambda[program.slot(i)];
             if (li == 0) {
                 continue;
@@ -119,6 +143,15 @@ public final class Lagrangian {
                 dz[argSlots[k]] += li * dfdz[k];
             }
         }
+    }
+
+    /** A buffer for the values of the widest vector node. */
+    private double[] vectorScratch() {
+        int widest = 0;
+        for (int i = 0; i < program.size(); i++) {
+            widest = Math.max(widest, program.width(i));
+        }
+        return new double[widest];
     }
 
     /** The residual norms at (x, z, lambda): how far the point is from satisfying grad L = 0. */

@@ -1,6 +1,7 @@
 package dev.lagrange.program;
 
 import dev.lagrange.primitive.Primitive;
+import dev.lagrange.primitive.VectorPrimitive;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -82,9 +83,27 @@ public final class Program {
         return slot == null ? op.length : slot[op.length];
     }
 
-    /** The primitive that defines node {@code i}. */
+    /**
+     * The primitive that defines node {@code i}.
+     *
+     * @throws IllegalStateException when node {@code i} is a vector node (see {@link #vectorPrimitive})
+     */
     public Primitive primitive(int i) {
+        if (op[i] >= VectorPrimitive.BASE) {
+            throw new IllegalStateException("'" + label(i) + "' is a vector node ("
+                    + VectorPrimitive.ofCode(op[i]).symbol() + "), not a scalar primitive");
+        }
         return Primitive.ofOrdinal(op[i]);
+    }
+
+    /** Whether node {@code i} is defined by a {@link VectorPrimitive} (its width may still be 1). */
+    public boolean isVector(int i) {
+        return op[i] >= VectorPrimitive.BASE;
+    }
+
+    /** The vector primitive that defines node {@code i}, or null for a scalar primitive. */
+    public VectorPrimitive vectorPrimitive(int i) {
+        return op[i] >= VectorPrimitive.BASE ? VectorPrimitive.ofCode(op[i]) : null;
     }
 
     /** The first value slot of node {@code i}. */
@@ -202,7 +221,7 @@ public final class Program {
         return inputs.length;
     }
 
-    /** The node of input {@code k} (0-based, in declaration order). */
+    /** The node of input {@code k} (0-based, in declaration order); every entry of an input block maps to its node. */
     public int input(int k) {
         return inputs[k];
     }
@@ -217,12 +236,35 @@ public final class Program {
         return inputDefaults.clone();
     }
 
-    /** The index of the input at node {@code i}, or -1 when {@code i} is not an input. */
+    /**
+     * The index of the input at node {@code i} (the first of an input block), or -1 when {@code i}
+     * is not an input.
+     */
     public int inputIndex(int i) {
-        if (op[i] != Primitive.INPUT.ordinal()) {
+        if (op[i] != Primitive.INPUT.ordinal() && op[i] != VectorPrimitive.INPUT.code()) {
             return -1;
         }
         return (int) params[paramStart[i]];
+    }
+
+    /**
+     * The name of input {@code k} for messages: its node's label, with a 1-based index inside an
+     * input block ({@code x[3]}, {@code W[2,5]}).
+     */
+    public String inputLabel(int k) {
+        int i = inputs[k];
+        if (op[i] != VectorPrimitive.INPUT.code()) {
+            return label(i);
+        }
+        int offset = k - (int) params[paramStart[i]];
+        int cols = (int) params[paramStart[i] + 2];
+        return label(i) + (cols == 1 ? "[" + (offset + 1) + "]" : "[" + (offset / cols + 1) + "," + (offset % cols + 1) + "]");
+    }
+
+    /** The value slot of input {@code k}: its node's slot, offset within an input block. */
+    public int inputSlot(int k) {
+        int i = inputs[k];
+        return slot(i) + k - (int) params[paramStart[i]];
     }
 
     /** The number of outputs. */
@@ -277,6 +319,10 @@ public final class Program {
             if (o < 0 || o >= op.length) {
                 throw new IllegalArgumentException("no node " + o);
             }
+        }
+        if (width(outputNodes[0]) != 1) {
+            throw new IllegalArgumentException("the objective '" + label(outputNodes[0]) + "' is a vector of "
+                    + width(outputNodes[0]) + " entries");
         }
         return new Program(op, slot, argStart, args, paramStart, params, namedNodes, nodeNames, inputs,
                 inputDefaults, outputNodes.clone(), blocks, initNodes, initValues, nodeOfBuilderId);
@@ -357,6 +403,8 @@ public final class Program {
         private final Map<String, Integer> byName = new HashMap<>();
         private final Map<Long, Var> constants = new HashMap<>();
         private final Map<Integer, Double> init = new HashMap<>();
+        /** {rows, cols} of every node wider than one slot, by builder id; scalars are absent. */
+        private final Map<Integer, int[]> shapes = new HashMap<>();
 
         Builder() {
         }
@@ -627,6 +675,222 @@ public final class Program {
             return new Var(this, id);
         }
 
+        // Vector nodes. A vector or matrix node owns a contiguous range of slots; a matrix is
+        // row-major, so W[r, j] (1-based, as in the .lag language) is slot slot(W) + (r - 1) n + (j - 1).
+        // Each operation checks shapes here, so that the kernels need not.
+
+        /**
+         * Declares the input block {@code name} of {@code defaults.length} entries (NaN: given at solve
+         * time): inputs {@code k0 .. k0 + w - 1}, where k0 is the number of inputs declared before.
+         *
+         * @param defaults Not modified.
+         */
+        public Var inputVector(String name, double[] defaults) {
+            return inputBlock(name, defaults.length, 1, defaults);
+        }
+
+        /**
+         * Declares the {@code rows x cols} input block {@code name}, row-major: entry (r, j) is input
+         * {@code k0 + r cols + j} (0-based r, j).
+         *
+         * @param defaults Not modified: {@code rows * cols} values, row-major.
+         */
+        public Var inputMatrix(String name, int rows, int cols, double[] defaults) {
+            if (rows < 1 || cols < 1 || defaults.length != rows * cols) {
+                throw new IllegalArgumentException("a " + rows + " x " + cols + " matrix needs " + rows * cols
+                        + " defaults, got " + defaults.length);
+            }
+            return inputBlock(name, rows, cols, defaults);
+        }
+
+        private Var inputBlock(String name, int rows, int cols, double[] defaults) {
+            int w = rows * cols;
+            if (w < 1) {
+                throw new IllegalArgumentException("an input block needs at least one entry");
+            }
+            Var v = vectorNode(VectorPrimitive.INPUT, name, new double[] {inputs.size(), w, cols}, rows, cols);
+            for (int k = 0; k < w; k++) {
+                inputs.add(v.id);
+                inputDefaults.add(defaults[k]);
+            }
+            return v;
+        }
+
+        /** The number of slots {@code v} owns: rows times columns (1 for a scalar). */
+        public int width(Var v) {
+            own(v);
+            int[] shape = shapes.get(v.id);
+            return shape == null ? 1 : shape[0] * shape[1];
+        }
+
+        /** {@code W x} for an m x n block W (an input matrix) and an n-vector x: an m-vector. */
+        public Var matvec(Var W, Var x) {
+            int[] shape = shape(W);
+            int n = shape[1];
+            if (width(x) != n || shape[0] * n == 1 && n != 1) {
+                throw new IllegalArgumentException("matvec: " + W + " is " + shape[0] + " x " + n + " but " + x
+                        + " has " + width(x) + " entries");
+            }
+            return vectorNode(VectorPrimitive.MATVEC, null, new double[] {shape[0], n}, shape[0], 1, W, x);
+        }
+
+        /** {@code f(a_k)} for each entry of a, for f one of TANH, RELU, SIGMOID, EXP. */
+        public Var map(Primitive f, Var a) {
+            VectorPrimitive g = switch (f) {
+                case TANH -> VectorPrimitive.TANH;
+                case RELU -> VectorPrimitive.RELU;
+                case SIGMOID -> VectorPrimitive.SIGMOID;
+                case EXP -> VectorPrimitive.EXP;
+                default -> throw new IllegalArgumentException("no elementwise vector form of " + f.symbol()
+                        + ": use tanh, relu, sigmoid or exp");
+            };
+            return elementwise(g, a);
+        }
+
+        /** {@code a + b} entry by entry. */
+        public Var vectorAdd(Var a, Var b) {
+            return elementwise(VectorPrimitive.ADD, a, b);
+        }
+
+        /** {@code a - b} entry by entry. */
+        public Var vectorSub(Var a, Var b) {
+            return elementwise(VectorPrimitive.SUB, a, b);
+        }
+
+        /** {@code a_k b_k}: the Hadamard product. */
+        public Var hadamard(Var a, Var b) {
+            return elementwise(VectorPrimitive.HADAMARD, a, b);
+        }
+
+        /** {@code c a} for a constant c. */
+        public Var scale(double c, Var a) {
+            int w = width(a);
+            return vectorNode(VectorPrimitive.SCALE, null, new double[] {w, c}, w, 1, a);
+        }
+
+        /** {@code s b} for a scalar variable s and a vector b. */
+        public Var scale(Var s, Var b) {
+            if (width(s) != 1) {
+                throw new IllegalArgumentException("scale: " + s + " has " + width(s) + " entries; a scale factor is a scalar");
+            }
+            int w = width(b);
+            return vectorNode(VectorPrimitive.SCALE_BY, null, new double[] {w}, w, 1, s, b);
+        }
+
+        /**
+         * Declares the vector {@code name} of {@code width} entries, defined later by
+         * {@link #defineVector}: how a cycle through vector nodes is written ({@code v = r + 0.9 P v}).
+         */
+        public Var declareVector(String name, int width) {
+            if (width < 1 || byName.containsKey(name)) {
+                throw new IllegalArgumentException(width < 1 ? "a vector needs at least one entry"
+                        : "'" + name + "' is already declared");
+            }
+            Var v = node(null, name, NO_PARAMETERS);
+            if (width != 1) {
+                shapes.put(v.id, new int[] {width, 1});
+            }
+            return v;
+        }
+
+        /**
+         * Defines the placeholder {@code v} (from {@link #declareVector}) to equal {@code value}, entry
+         * by entry.
+         *
+         * @throws ProgramException when {@code v} is already defined
+         */
+        public Var defineVector(Var v, Var value) {
+            own(v);
+            own(value);
+            if (op[v.id] != UNDEFINED) {
+                throw new ProgramException("'" + v + "' is assigned more than once", List.of(v.toString()));
+            }
+            if (width(v) != width(value)) {
+                throw new IllegalArgumentException("'" + v + "' has " + width(v) + " entries but " + value + " has "
+                        + width(value));
+            }
+            unpack(); // its argument and parameter land at the ends of the pools, out of node order
+            op[v.id] = (byte) VectorPrimitive.COPY.code();
+            undefinedCount--;
+            setArguments(v.id, null, new double[] {width(v)}, new Var[] {value});
+            return v;
+        }
+
+        /** {@code a . b}, a scalar. */
+        public Var dot(Var a, Var b) {
+            return reduction(VectorPrimitive.DOT, a, b);
+        }
+
+        /** {@code sum_k a_k}, a scalar. */
+        public Var vectorSum(Var a) {
+            return reduction(VectorPrimitive.SUM, a);
+        }
+
+        /** {@code softmax(a)}, a vector of a's width. */
+        public Var softmax(Var a) {
+            return elementwise(VectorPrimitive.SOFTMAX, a);
+        }
+
+        /** {@code log sum_k exp(a_k)}, a scalar. */
+        public Var logsumexp(Var a) {
+            return reduction(VectorPrimitive.LOGSUMEXP, a);
+        }
+
+        /** {@code 1/2 |yhat - y|^2}, a scalar. */
+        public Var squaredLoss(Var yhat, Var y) {
+            return reduction(VectorPrimitive.SQUARED_LOSS, yhat, y);
+        }
+
+        /** {@code -sum_k y_k log softmax(logits)_k}, a scalar; y is a one-hot label or a distribution. */
+        public Var crossEntropy(Var logits, Var y) {
+            return reduction(VectorPrimitive.CROSS_ENTROPY, logits, y);
+        }
+
+        /** A node of a's width from one or two arguments of that width. */
+        private Var elementwise(VectorPrimitive f, Var... arguments) {
+            int w = sameWidth(f, arguments);
+            return vectorNode(f, null, new double[] {w}, w, 1, arguments);
+        }
+
+        /** A scalar from one or two arguments of one width. */
+        private Var reduction(VectorPrimitive f, Var... arguments) {
+            int w = sameWidth(f, arguments);
+            return vectorNode(f, null, new double[] {w}, 1, 1, arguments);
+        }
+
+        private int sameWidth(VectorPrimitive f, Var[] arguments) {
+            int w = width(arguments[0]);
+            for (Var v : arguments) {
+                if (width(v) != w) {
+                    throw new IllegalArgumentException(f.symbol() + ": " + arguments[0] + " has " + w + " entries but "
+                            + v + " has " + width(v));
+                }
+            }
+            return w;
+        }
+
+        private int[] shape(Var v) {
+            own(v);
+            int[] shape = shapes.get(v.id);
+            return shape == null ? new int[] {1, 1} : shape;
+        }
+
+        private Var vectorNode(VectorPrimitive f, String name, double[] p, int rows, int cols, Var... arguments) {
+            for (Var a : arguments) {
+                own(a);
+            }
+            Var v = node(null, name, p);
+            op[v.id] = (byte) f.code();
+            undefinedCount--; // node(null, ...) counted a placeholder
+            for (Var a : arguments) {
+                appendArgument(v.id, a);
+            }
+            if (rows * cols != 1) {
+                shapes.put(v.id, new int[] {rows, cols});
+            }
+            return v;
+        }
+
         /** Sets the starting value of {@code v} for the iterative solve of its cyclic block (default 0). */
         public Builder init(Var v, double value) {
             own(v);
@@ -659,6 +923,11 @@ public final class Program {
             }
             if (outputs.isEmpty()) {
                 throw new ProgramException("the program has no output", List.of());
+            }
+            if (shapes.containsKey(outputs.get(0))) {
+                String name = nameOf(outputs.get(0)) != null ? nameOf(outputs.get(0)) : "%" + outputs.get(0);
+                throw new ProgramException("the objective '" + name + "' is a vector: reduce it to a scalar (sum, dot, "
+                        + "a loss)", List.of(name));
             }
             Condensation.Ordering ordering = inOrder ? null : ordering();
             int[] rank = inOrder ? null : ordering.rank; // builder id -> new index
@@ -742,10 +1011,43 @@ public final class Program {
                 int id = rank == null ? initNodes[k] : ordering.order[initNodes[k]];
                 initValues[k] = init.get(id);
             }
-            // Every node is a scalar today: slot i is node i, and no slot array is stored.
-            return new Program(newOp, null, newArgStart, newArgs, newParamStart, newParams, namedNodes,
+            // When every node is a scalar, slot i is node i and no slot array is stored; otherwise
+            // arguments are rewritten from nodes to their first slots.
+            int[] slot = shapes.isEmpty() ? null : slots(newOp, rank == null ? null : ordering.order, newArgStart, newArgs);
+            return new Program(newOp, slot, newArgStart, newArgs, newParamStart, newParams, namedNodes,
                     nodeNames, newInputs, defaults, newOutputs, blocks, initNodes, initValues,
                     inOrder || ordering.identity ? null : rank);
+        }
+
+        /**
+         * The slot array of a program with vector nodes (n + 1 entries), after checking that scalar
+         * primitives read only scalars; rewrites {@code args} from nodes to slots.
+         *
+         * @param args Modified.
+         */
+        private int[] slots(byte[] newOp, int[] order, int[] newArgStart, int[] args) {
+            int[] slot = new int[n + 1];
+            for (int i = 0; i < n; i++) {
+                int[] shape = shapes.get(order == null ? i : order[i]);
+                slot[i + 1] = slot[i] + (shape == null ? 1 : shape[0] * shape[1]);
+            }
+            for (int i = 0; i < n; i++) {
+                boolean scalar = newOp[i] < VectorPrimitive.BASE;
+                for (int k = newArgStart[i]; k < newArgStart[i + 1]; k++) {
+                    int j = args[k];
+                    if (scalar && slot[j + 1] - slot[j] != 1) {
+                        int b = order == null ? i : order[i];
+                        String user = nameOf(b) != null ? nameOf(b) : "%" + i;
+                        int bj = order == null ? j : order[j];
+                        String arg = nameOf(bj) != null ? nameOf(bj) : "%" + j;
+                        throw new ProgramException("'" + user + "' = " + Primitive.ofOrdinal(newOp[i]).symbol()
+                                + "(...) reads the vector '" + arg + "' (" + (slot[j + 1] - slot[j])
+                                + " entries) where a scalar is expected", List.of(user, arg));
+                    }
+                    args[k] = slot[j];
+                }
+            }
+            return slot;
         }
 
         /** The evaluation index of builder id {@code id}; a null rank is the identity. */
@@ -768,6 +1070,9 @@ public final class Program {
         }
 
         private int paramLength(int id) {
+            if (op[id] >= VectorPrimitive.BASE) {
+                return VectorPrimitive.ofCode(op[id]).parameterCount();
+            }
             Primitive f = Primitive.ofOrdinal(op[id]);
             if (f == Primitive.WEIGHTED_SUM) {
                 return argLength(id) + 1;

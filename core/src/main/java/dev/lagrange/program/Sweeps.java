@@ -1,6 +1,7 @@
 package dev.lagrange.program;
 
 import dev.lagrange.primitive.Primitive;
+import dev.lagrange.primitive.VectorPrimitive;
 
 /**
  * The linear-time sweeps over a program's nodes, on flat arrays: the forward pass that satisfies
@@ -15,6 +16,9 @@ import dev.lagrange.primitive.Primitive;
  * where a call through {@code Primitive.ofOrdinal(o)} is a megamorphic virtual call per node. The
  * switches sit in the loops themselves because a method holding one is too large to be inlined.
  * The tangent sweep and {@link #constraintValue} are not hot and call the primitive directly.
+ * A vector node (op code at least {@link VectorPrimitive#BASE}) is handed whole to
+ * {@link VectorKernels}: from the forward switch's default case, and by one test at the top of the
+ * reverse and tangent loop bodies (the reverse sweep must not skip it on a zero first multiplier).
  */
 public final class Sweeps {
     // The hot switches are on the stored ordinal itself. Case labels must be constant expressions,
@@ -47,6 +51,7 @@ public final class Sweeps {
     private static final int MIN = 22;
     private static final int SOFTPLUS = 23;
     private static final int WEIGHTED_SUM = 24;
+    private static final int VECTOR = VectorPrimitive.BASE;
     private static final Primitive[] PRIMITIVES = Primitive.values();
     private static final int[] ARITY = new int[PRIMITIVES.length];
 
@@ -112,7 +117,8 @@ public final class Sweeps {
         for (int i = from; i < to; i++) {
             int k = argStart[i];
             int c = paramStart[i];
-            // Every node may read two arguments and a parameter: the arrays are padded for it.
+            // Every node may read two arguments and a parameter: the arrays are padded for it (a
+            // vector node's arguments are slots too, so these reads are safe for it as well).
             int ka = args[k];
             int kb = args[k + 1];
             double a = ka == lastSlot ? last : z[ka];
@@ -150,7 +156,12 @@ public final class Sweeps {
                 case MAX -> v = Primitive.MAX.value(a, b, q);
                 case MIN -> v = Primitive.MIN.value(a, b, q);
                 case SOFTPLUS -> v = Primitive.SOFTPLUS.value(a, b, q);
-                default -> v = Primitive.ofOrdinal(op[i]).value(a, b, q);
+                default -> {
+                    // A vector node, dispatched here so that scalar nodes pay no extra test. It
+                    // writes slots other than lastSlot, so the register copy stays valid.
+                    VectorKernels.forward(p, i, x, z);
+                    continue;
+                }
             }
             lastSlot = slot == null ? i : slot[i];
             last = v;
@@ -169,6 +180,9 @@ public final class Sweeps {
      */
     public static double constraintValue(Program p, int i, double[] x, double[] z) {
         int o = p.op[i];
+        if (o >= VECTOR) {
+            return vectorConstraintValue(p, i, x, z);
+        }
         int k = p.argStart[i];
         int c = p.paramStart[i];
         if (o == WEIGHTED_SUM) {
@@ -182,6 +196,16 @@ public final class Sweeps {
             return x[(int) p.params[c]];
         }
         return PRIMITIVES[o].value(z[p.args[k]], z[p.args[k + 1]], p.params[c]);
+    }
+
+    private static double vectorConstraintValue(Program p, int i, double[] x, double[] z) {
+        if (p.width(i) != 1) {
+            throw new IllegalArgumentException("node '" + p.label(i) + "' has " + p.width(i)
+                    + " slots: use VectorKernels.constraintValues");
+        }
+        double[] f = new double[1];
+        VectorKernels.constraintValues(p, i, x, z, f, 0);
+        return f[0];
     }
 
     /**
@@ -205,6 +229,10 @@ public final class Sweeps {
         final int[] paramStart = p.paramStart;
         final double[] params = p.params;
         for (int i = to - 1; i >= from; i--) {
+            if (op[i] >= VECTOR) {
+                VectorKernels.reverse(p, i, z, src, dst);
+                continue;
+            }
             int s = slot == null ? i : slot[i];
             double li = src[s];
             if (li == 0) {
@@ -306,6 +334,10 @@ public final class Sweeps {
         final double[] d = new double[2];
         for (int i = from; i < to; i++) {
             int o = op[i];
+            if (o >= VECTOR) {
+                VectorKernels.tangent(p, i, z, dx, dz);
+                continue;
+            }
             int k = argStart[i];
             int c = paramStart[i];
             int s = slot == null ? i : slot[i];
@@ -351,6 +383,10 @@ public final class Sweeps {
      */
     public static int localPartials(Program p, int i, double[] z, int[] argSlots, double[] dfdz) {
         int o = p.op[i];
+        if (o >= VECTOR) {
+            throw new IllegalArgumentException("node '" + p.label(i) + "' is a vector node ("
+                    + VectorPrimitive.ofCode(o).symbol() + "): use VectorKernels.jacobianRow");
+        }
         int k = p.argStart[i];
         int count = p.argStart[i + 1] - k;
         int c = p.paramStart[i];

@@ -45,6 +45,10 @@ public final class Workspace {
         if (k < 0) {
             throw new IllegalArgumentException("no input named '" + name + "'");
         }
+        if (program.width(node) != 1) {
+            throw new IllegalArgumentException("input '" + name + "' is a block of " + program.width(node)
+                    + " entries: set x[" + k + " .. " + (k + program.width(node)) + ") directly");
+        }
         x[k] = value;
         return this;
     }

@@ -88,7 +88,7 @@ public final class ProgramObjective {
     public List<String> names() {
         List<String> names = new ArrayList<>();
         for (int k : free) {
-            names.add(program.label(program.input(k)));
+            names.add(program.inputLabel(k));
         }
         return names;
     }

@@ -121,6 +121,20 @@ public final class BlockCoordinateSolver implements Solver {
 
     /** A message for the first node whose value is not finite, with its primitive and its arguments. */
     static String nonFiniteValue(Program program, double[] z, int node) {
+        if (program.isVector(node)) {
+            int s = program.slot(node);
+            int k = 0;
+            while (k < program.width(node) - 1 && Double.isFinite(z[s + k])) {
+                k++;
+            }
+            StringBuilder m = new StringBuilder("entry " + (k + 1) + " of '" + program.label(node) + "' = "
+                    + program.vectorPrimitive(node).symbol() + "(");
+            int[] a = program.arguments(node);
+            for (int j = 0; j < a.length; j++) {
+                m.append(j > 0 ? ", " : "").append(program.label(a[j]));
+            }
+            return m.append(") is ").append(z[s + k]).toString();
+        }
         Primitive f = program.primitive(node);
         String value = String.valueOf(z[program.slot(node)]);
         if (f == Primitive.INPUT) {

@@ -154,7 +154,6 @@ public final class BlockAdmm implements MultiplierSolver {
         List<int[]> result = new ArrayList<>();
         for (int b = 0; b < blocks.size(); b++) {
             int[] nodes = blocks.get(b);
-            int[] s = new int[nodes.length];
             for (int k = 0; k < nodes.length; k++) {
                 int i = nodes[k];
                 if (i < 0 || i >= program.size()) {
@@ -165,15 +164,19 @@ public final class BlockAdmm implements MultiplierSolver {
                     throw new IllegalArgumentException("'" + program.label(i) + "' is in blocks " + owner[i] + " and " + b);
                 }
                 owner[i] = b;
-                s[k] = program.slot(i);
             }
-            result.add(s);
+            result.add(slotsOfNodes(program, java.util.stream.IntStream.of(nodes)));
         }
-        int[] rest = java.util.stream.IntStream.range(0, program.size()).filter(i -> owner[i] < 0).map(program::slot)
-                .toArray();
+        int[] rest = slotsOfNodes(program, java.util.stream.IntStream.range(0, program.size()).filter(i -> owner[i] < 0));
         if (rest.length > 0) {
             result.add(rest);
         }
         return result.toArray(new int[0][]);
+    }
+
+    /** Every value slot of the given nodes: a vector node contributes its whole range. */
+    private static int[] slotsOfNodes(Program program, java.util.stream.IntStream nodes) {
+        return nodes.flatMap(i -> java.util.stream.IntStream.range(program.slot(i), program.slot(i) + program.width(i)))
+                .toArray();
     }
 }

@@ -2,6 +2,7 @@ package dev.lagrange.solve.multiplier;
 
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Sweeps;
+import dev.lagrange.program.VectorKernels;
 
 /**
  * The local Jacobian {@code J_ij = df_i/dz_j} of a program's constraint functions at a point z (any
@@ -27,7 +28,7 @@ final class LocalJacobian {
         int slots = p.slotCount();
         int edges = 0;
         for (int i = 0; i < p.size(); i++) {
-            edges += p.arity(i);
+            edges += p.isVector(i) ? p.width(i) * VectorKernels.rowLength(p, i) : p.arity(i);
         }
         int[] col = new int[edges];
         int[] rows = new int[edges];
@@ -36,6 +37,23 @@ final class LocalJacobian {
         double[] dfdz = new double[2];
         int e = 0;
         for (int i = 0; i < p.size(); i++) {
+            if (p.isVector(i)) {
+                // One dense row per slot; exact zeros (a matvec row's other rows of W) are dropped.
+                int length = VectorKernels.rowLength(p, i);
+                int[] rowSlots = new int[length];
+                double[] rowValues = new double[length];
+                for (int r = 0; r < p.width(i); r++) {
+                    VectorKernels.jacobianRow(p, i, r, null, z, rowSlots, rowValues);
+                    for (int k = 0; k < length; k++) {
+                        if (rowValues[k] != 0) {
+                            col[e] = rowSlots[k];
+                            rows[e] = p.slot(i) + r;
+                            vals[e++] = rowValues[k];
+                        }
+                    }
+                }
+                continue;
+            }
             if (p.arity(i) > argSlots.length) {
                 argSlots = new int[p.arity(i)];
                 dfdz = new double[p.arity(i)];
@@ -47,6 +65,7 @@ final class LocalJacobian {
                 vals[e] = dfdz[k];
             }
         }
+        edges = e;
         int[] start = new int[slots + 1];
         for (int k = 0; k < edges; k++) {
             start[col[k] + 1]++;
@@ -114,6 +133,13 @@ final class LocalJacobian {
     static void constraints(Program p, double[] x, double[] z, double[] c) {
         for (int i = 0; i < p.size(); i++) {
             int s = p.slot(i);
+            if (p.isVector(i)) {
+                VectorKernels.constraintValues(p, i, x, z, c, s);
+                for (int k = s, end = s + p.width(i); k < end; k++) {
+                    c[k] = z[k] - c[k];
+                }
+                continue;
+            }
             c[s] = z[s] - Sweeps.constraintValue(p, i, x, z);
         }
     }

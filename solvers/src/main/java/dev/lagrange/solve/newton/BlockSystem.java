@@ -3,6 +3,7 @@ package dev.lagrange.solve.newton;
 import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Sweeps;
+import dev.lagrange.program.VectorKernels;
 
 /**
  * One cyclic block B = nodes {@code [from, to)} as a square system in its own unknowns, the earlier
@@ -12,7 +13,10 @@ import dev.lagrange.program.Sweeps;
  * </pre>
  * For an unknown u of a {@code solve} block, {@code f_u = z_u - g} cancels the identity exactly, so
  * its row is the equation's own gradient. Rows and columns are numbered by slot from the block's
- * first slot (every node is a scalar today). Each evaluation is O(block nodes + their arguments).
+ * first slot; a vector node has one row per slot, its entries from the VJPs of unit seeds
+ * ({@link VectorKernels#jacobianRow}) and its pattern from its primitive's structural row support.
+ * Each evaluation is O(block slots + their arguments), plus O(width x arguments' width) per vector
+ * node for the Jacobian.
  */
 final class BlockSystem {
     private static final int IMPLICIT = Primitive.IMPLICIT.ordinal();
@@ -24,6 +28,11 @@ final class BlockSystem {
     final int m;
     private final int[] argSlots;
     private final double[] dfdz;
+    /** Scratch for the widest vector node: its values, argument slots, a Jacobian row, support positions. */
+    private final double[] f;
+    private final int[] rowSlots;
+    private final double[] row;
+    private final int[] support;
 
     BlockSystem(Program program, int from, int to) {
         this.program = program;
@@ -32,14 +41,22 @@ final class BlockSystem {
         this.s0 = program.slot(from);
         this.m = program.slot(to - 1) + program.width(to - 1) - s0;
         int widest = 2;
+        int vectorWidth = 0;
+        int rowWidth = 0;
         for (int i = from; i < to; i++) {
-            if (program.width(i) != 1) {
-                throw new UnsupportedOperationException("Newton on blocks with vector node '" + program.label(i) + "'");
+            if (program.isVector(i)) {
+                vectorWidth = Math.max(vectorWidth, program.width(i));
+                rowWidth = Math.max(rowWidth, VectorKernels.rowLength(program, i));
+            } else {
+                widest = Math.max(widest, program.arity(i));
             }
-            widest = Math.max(widest, program.arity(i));
         }
         argSlots = new int[widest];
         dfdz = new double[widest];
+        f = new double[vectorWidth];
+        rowSlots = new int[rowWidth];
+        row = new double[rowWidth];
+        support = new int[rowWidth];
     }
 
     /**
@@ -50,6 +67,18 @@ final class BlockSystem {
     boolean isLinear() {
         for (int i = from; i < to; i++) {
             int[] a = program.arguments(i);
+            if (program.isVector(i)) {
+                boolean linear = switch (program.vectorPrimitive(i)) {
+                    case COPY, ADD, SUB, SCALE, SUM -> true;
+                    case MATVEC -> !inBlock(program.slot(a[0]));
+                    case SCALE_BY, HADAMARD, DOT -> !(inBlock(program.slot(a[0])) && inBlock(program.slot(a[1])));
+                    default -> false;
+                };
+                if (!linear) {
+                    return false;
+                }
+                continue;
+            }
             boolean linear = switch (program.primitive(i)) {
                 case IDENTITY, NEG, ADD, SUB, WEIGHTED_SUM, IMPLICIT -> true;
                 case MUL -> !(inBlock(program.slot(a[0])) && inBlock(program.slot(a[1])));
@@ -78,6 +107,15 @@ final class BlockSystem {
         double sq = 0;
         for (int i = from; i < to; i++) {
             int s = program.slot(i);
+            if (program.isVector(i)) {
+                VectorKernels.constraintValues(program, i, x, z, f, 0);
+                for (int k = 0, w = program.width(i); k < w; k++) {
+                    double r = z[s + k] - f[k];
+                    g[s + k - s0] = r;
+                    sq += r * r;
+                }
+                continue;
+            }
             double r = z[s] - Sweeps.constraintValue(program, i, x, z);
             g[s - s0] = r;
             sq += r * r;
@@ -98,6 +136,12 @@ final class BlockSystem {
      */
     int jacobian(double[] z, EntrySink sink) {
         for (int i = from; i < to; i++) {
+            if (program.isVector(i)) {
+                if (!vectorRows(i, z, sink)) {
+                    return i;
+                }
+                continue;
+            }
             int row = program.slot(i) - s0;
             sink.add(row, row, 1);
             int count = Sweeps.localPartials(program, i, z, argSlots, dfdz);
@@ -113,6 +157,28 @@ final class BlockSystem {
         return -1;
     }
 
+    /** The rows of vector node i, on its rows' structural support; false when a partial is not finite. */
+    private boolean vectorRows(int i, double[] z, EntrySink sink) {
+        for (int r = 0, w = program.width(i); r < w; r++) {
+            int rowIndex = program.slot(i) + r - s0;
+            sink.add(rowIndex, rowIndex, 1);
+            // The partials of a block node do not involve x: its arguments are values, never inputs.
+            VectorKernels.jacobianRow(program, i, r, null, z, rowSlots, row);
+            int count = VectorKernels.rowSupport(program, i, r, support);
+            for (int e = 0; e < count; e++) {
+                double d = row[support[e]];
+                if (!Double.isFinite(d)) {
+                    return false;
+                }
+                int col = rowSlots[support[e]];
+                if (inBlock(col)) {
+                    sink.add(rowIndex, col - s0, -d);
+                }
+            }
+        }
+        return true;
+    }
+
     /**
      * The sparsity pattern of J in CSR form, {@code {rowStart, columns}}: the diagonal, except where an
      * implicit unknown's identity cancels, and every argument inside the block.
@@ -122,6 +188,22 @@ final class BlockSystem {
         int[] cols = new int[m + countArguments()];
         int e = 0;
         for (int i = from; i < to; i++) {
+            if (program.isVector(i)) {
+                VectorKernels.argumentSlots(program, i, rowSlots);
+                for (int r = 0, w = program.width(i); r < w; r++) {
+                    int rowIndex = program.slot(i) + r - s0;
+                    rowStart[rowIndex] = e;
+                    cols[e++] = rowIndex;
+                    int count = VectorKernels.rowSupport(program, i, r, support);
+                    for (int k = 0; k < count; k++) {
+                        int col = rowSlots[support[k]];
+                        if (inBlock(col) && col - s0 != rowIndex) {
+                            cols[e++] = col - s0;
+                        }
+                    }
+                }
+                continue;
+            }
             int row = program.slot(i) - s0;
             rowStart[row] = e;
             int self = program.slot(i);
@@ -149,7 +231,13 @@ final class BlockSystem {
     private int countArguments() {
         int c = 0;
         for (int i = from; i < to; i++) {
-            c += program.arity(i);
+            if (program.isVector(i)) {
+                for (int r = 0, w = program.width(i); r < w; r++) {
+                    c += VectorKernels.rowSupport(program, i, r, support);
+                }
+            } else {
+                c += program.arity(i);
+            }
         }
         return c;
     }
@@ -163,6 +251,16 @@ final class BlockSystem {
      */
     void pushOutside(double[] z, double[] lambda) {
         for (int i = to - 1; i >= from; i--) {
+            if (program.isVector(i)) {
+                int count = VectorKernels.argumentSlots(program, i, rowSlots);
+                VectorKernels.transposed(program, i, null, z, lambda, program.slot(i), row);
+                for (int k = 0; k < count; k++) {
+                    if (!inBlock(rowSlots[k])) {
+                        lambda[rowSlots[k]] += row[k];
+                    }
+                }
+                continue;
+            }
             double li = lambda[program.slot(i)];
             if (li == 0) {
                 continue;

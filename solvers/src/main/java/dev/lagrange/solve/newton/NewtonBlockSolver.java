@@ -88,7 +88,7 @@ public final class NewtonBlockSolver {
         }
 
         for (int i = from; i < to; i++) {
-            z[program.slot(i)] = program.initialValue(i);
+            java.util.Arrays.fill(z, program.slot(i), program.slot(i) + program.width(i), program.initialValue(i));
         }
         double[] g = new double[m];
         double[] dz = new double[m];
@@ -318,6 +318,14 @@ public final class NewtonBlockSolver {
 
     /** {@code 'name' = f(arg = value, ...) = value} for node i, at z. */
     private static String describe(Program program, int i, double[] x, double[] z) {
+        if (program.isVector(i)) {
+            StringBuilder s = new StringBuilder("'" + program.label(i) + "' = " + program.vectorPrimitive(i).symbol() + "(");
+            int[] a = program.arguments(i);
+            for (int k = 0; k < a.length; k++) {
+                s.append(k > 0 ? ", " : "").append(program.label(a[k]));
+            }
+            return s.append(") (" + program.width(i) + " entries)").toString();
+        }
         Primitive f = program.primitive(i);
         StringBuilder s = new StringBuilder("'" + program.label(i) + "' = " + f.symbol() + "(");
         int[] a = program.arguments(i);

@@ -64,7 +64,7 @@ public final class BackSubstitution {
     public static double[] inputMultipliers(Program program, double[] lambda) {
         double[] g = new double[program.inputCount()];
         for (int k = 0; k < g.length; k++) {
-            g[k] = lambda[program.slot(program.input(k))];
+            g[k] = lambda[program.inputSlot(k)];
         }
         return g;
     }

@@ -1,0 +1,728 @@
+package dev.lagrange.primitive;
+
+import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
+
+/**
+ * The local functions of vector constraints {@code z_i = f_i(a, b)}, where the node {@code z_i}, and
+ * its arguments a and b, own contiguous ranges of value slots. Each is declared once, side by side:
+ * its value, its vector-Jacobian product (VJP, {@code J^T lambda}, the reverse sweep), its
+ * Jacobian-vector product (JVP, {@code J t}, the tangent sweep) and a forward-mode
+ * {@link DerivativeStructure} version that derives the same derivatives by its own rules (the
+ * independent oracle of the gradient checks).
+ *
+ * <p>Storage: a program keeps vector nodes in the same byte op array as scalar ones, with the code
+ * {@link #code()} {@code = BASE + ordinal()}, out of reach of {@link Primitive} ordinals. An
+ * argument is passed as its first slot; shapes are the node's constant parameters, read at
+ * {@code p[c], p[c + 1], ...}:
+ * <pre>
+ *   INPUT        z = x[first .. first + w)              p = (first, w, cols)   no arguments
+ *   MATVEC       z = W a, W m x n row-major             p = (m, n)         (W, a)
+ *   TANH ... EXP z_k = f(a_k)                           p = (w)            (a)
+ *   ADD/SUB/HADAMARD  z_k = a_k (+ - *) b_k             p = (w)            (a, b)
+ *   COPY         z = a                                  p = (w)            (a)
+ *   SCALE        z = c a                                p = (w, c)         (a)
+ *   SCALE_BY     z = s b, s a scalar variable           p = (w)            (s, b)
+ *   DOT          z = a . b   (one slot)                 p = (w)            (a, b)
+ *   SUM          z = sum_k a_k   (one slot)             p = (w)            (a)
+ *   SOFTMAX      z_k = exp(a_k) / sum_j exp(a_j)        p = (w)            (a)
+ *   LOGSUMEXP    z = log sum_k exp(a_k)   (one slot)    p = (w)            (a)
+ *   SQUARED_LOSS z = 1/2 |a - b|^2   (one slot)         p = (w)            (yhat, y)
+ *   CROSS_ENTROPY z = -sum_k b_k log softmax(a)_k       p = (w)            (logits, y)
+ *                  = (sum_k b_k) logsumexp(a) - b . a   (one slot)
+ * </pre>
+ * Every kernel costs O(size of its arguments): O(m n) for MATVEC, O(w) for the others, and
+ * allocates nothing. The VJP accumulates ({@code +=}) into separate offsets for a and b, so an
+ * argument used twice ({@code dot(x, x)}) gets both contributions. Like the scalar sweeps, a zero
+ * multiplier or tangent entry contributes nothing, even through a partial that is not finite.
+ * Softmax, logsumexp and cross-entropy subtract the maximum before exponentiating, so they never
+ * overflow. Conventions at kinks follow {@link Primitive}: {@code relu'(0) = 0}.
+ *
+ * <p>Reference: the VJP/JVP pairing of JAX ({@code jax/_src/interpreters/ad.py}); Griewank and
+ * Walther, <i>Evaluating Derivatives</i>, 2nd ed., SIAM 2008, ch. 3.
+ */
+public enum VectorPrimitive {
+    /** A block of inputs {@code z = x[first .. first + w)}; its values come from x, so the sweeps handle it. */
+    INPUT("input", 0, 3) {
+        @Override public int width(double[] p, int c) { return (int) p[c + 1]; }
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            throw new UnsupportedOperationException("an input block takes its values from x");
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) { }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            throw new UnsupportedOperationException("an input block takes its tangent from dx");
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            throw new UnsupportedOperationException("an input block takes its values from x");
+        }
+    },
+    /** {@code z_r = sum_j W_rj a_j} with W an m x n block stored row-major: {@code W_rj} at slot {@code W + r n + j}. */
+    MATVEC("@", 2, 2) {
+        @Override public int width(double[] p, int c) { return (int) p[c]; }
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int r = 0, w = a; r < m; r++, w += n) {
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    s += z[w + j] * z[b + j];
+                }
+                f[fo + r] = s;
+            }
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int r = 0; r < m; r++) {
+                double l = lambda[lo + r];
+                if (l == 0) {
+                    continue;
+                }
+                int w = a + r * n;
+                int dw = da + r * n;
+                for (int j = 0; j < n; j++) {
+                    dst[dw + j] += l * z[b + j];
+                    dst[db + j] += l * z[w + j];
+                }
+            }
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int r = 0; r < m; r++) {
+                double s = 0;
+                int w = a + r * n;
+                int tw = ta + r * n;
+                for (int j = 0; j < n; j++) {
+                    double tW = t[tw + j];
+                    double tx = t[tb + j];
+                    s += (tW == 0 ? 0 : tW * z[b + j]) + (tx == 0 ? 0 : z[w + j] * tx);
+                }
+                dz[o + r] = s;
+            }
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int r = 0; r < m; r++) {
+                DerivativeStructure s = z[a + r * n].multiply(z[b]);
+                for (int j = 1; j < n; j++) {
+                    s = s.add(z[a + r * n + j].multiply(z[b + j]));
+                }
+                f[fo + r] = s;
+            }
+        }
+    },
+    /** {@code z = a}: names a vector, or closes a cycle through vector nodes. */
+    COPY("id", 1, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            System.arraycopy(z, a, f, fo, (int) p[c]);
+        }
+        @Override double derivative(double a, double f) { return 1; }
+        @Override DerivativeStructure scalar(DerivativeStructure a) { return a; }
+    },
+    TANH("tanh", 1, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = Math.tanh(z[a + k]);
+            }
+        }
+        @Override double derivative(double a, double f) { return 1 - f * f; }
+        @Override DerivativeStructure scalar(DerivativeStructure a) { return Primitive.TANH.value(a, null, 0); }
+    },
+    RELU("relu", 1, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                double v = z[a + k];
+                f[fo + k] = v > 0 ? v : 0;
+            }
+        }
+        @Override double derivative(double a, double f) { return a > 0 ? 1 : 0; }
+        @Override DerivativeStructure scalar(DerivativeStructure a) { return Primitive.RELU.value(a, null, 0); }
+    },
+    SIGMOID("sigmoid", 1, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = Primitive.SIGMOID.value(z[a + k], 0, 0);
+            }
+        }
+        @Override double derivative(double a, double f) { return f * (1 - f); }
+        @Override DerivativeStructure scalar(DerivativeStructure a) { return Primitive.SIGMOID.value(a, null, 0); }
+    },
+    EXP("exp", 1, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = Math.exp(z[a + k]);
+            }
+        }
+        @Override double derivative(double a, double f) { return f; }
+        @Override DerivativeStructure scalar(DerivativeStructure a) { return a.exp(); }
+    },
+    ADD("+", 2, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            linearValue(z, a, b, 1, (int) p[c], f, fo);
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            linearVjp(1, (int) p[c], lambda, lo, dst, da, db);
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            linearValue(t, ta, tb, 1, (int) p[c], dz, o);
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = z[a + k].add(z[b + k]);
+            }
+        }
+    },
+    SUB("-", 2, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            linearValue(z, a, b, -1, (int) p[c], f, fo);
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            linearVjp(-1, (int) p[c], lambda, lo, dst, da, db);
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            linearValue(t, ta, tb, -1, (int) p[c], dz, o);
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = z[a + k].subtract(z[b + k]);
+            }
+        }
+    },
+    HADAMARD("*", 2, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = z[a + k] * z[b + k];
+            }
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                double l = lambda[lo + k];
+                if (l != 0) {
+                    dst[da + k] += l * z[b + k];
+                    dst[db + k] += l * z[a + k];
+                }
+            }
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dz[o + k] = times(t[ta + k], z[b + k]) + times(t[tb + k], z[a + k]);
+            }
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = z[a + k].multiply(z[b + k]);
+            }
+        }
+    },
+    /** {@code z = c a} for the constant c, the second parameter. */
+    SCALE("scale", 1, 2) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            double s = p[c + 1];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = s * z[a + k];
+            }
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            double s = p[c + 1];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dst[da + k] += s * lambda[lo + k];
+            }
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            double s = p[c + 1];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dz[o + k] = s * t[ta + k];
+            }
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = z[a + k].multiply(p[c + 1]);
+            }
+        }
+    },
+    /** {@code z = s b} for a scalar variable s (the first argument, one slot) and a vector b. */
+    SCALE_BY("scale", 2, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            double s = z[a];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = s * z[b + k];
+            }
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            double s = z[a];
+            double ds = 0;
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                double l = lambda[lo + k];
+                if (l != 0) {
+                    ds += l * z[b + k];
+                    dst[db + k] += l * s;
+                }
+            }
+            dst[da] += ds;
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            double s = z[a];
+            double ts = t[ta];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dz[o + k] = times(ts, z[b + k]) + times(t[tb + k], s);
+            }
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = z[a].multiply(z[b + k]);
+            }
+        }
+    },
+    DOT("dot", 2, 1) {
+        @Override public int width(double[] p, int c) { return 1; }
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            double s = 0;
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                s += z[a + k] * z[b + k];
+            }
+            f[fo] = s;
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            double l = lambda[lo];
+            if (l == 0) {
+                return;
+            }
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dst[da + k] += l * z[b + k];
+                dst[db + k] += l * z[a + k];
+            }
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            double s = 0;
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                s += times(t[ta + k], z[b + k]) + times(t[tb + k], z[a + k]);
+            }
+            dz[o] = s;
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            DerivativeStructure s = z[a].multiply(z[b]);
+            for (int k = 1, w = (int) p[c]; k < w; k++) {
+                s = s.add(z[a + k].multiply(z[b + k]));
+            }
+            f[fo] = s;
+        }
+    },
+    SUM("sum", 1, 1) {
+        @Override public int width(double[] p, int c) { return 1; }
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            double s = 0;
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                s += z[a + k];
+            }
+            f[fo] = s;
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            double l = lambda[lo];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dst[da + k] += l;
+            }
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            double s = 0;
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                s += t[ta + k];
+            }
+            dz[o] = s;
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            DerivativeStructure s = z[a];
+            for (int k = 1, w = (int) p[c]; k < w; k++) {
+                s = s.add(z[a + k]);
+            }
+            f[fo] = s;
+        }
+    },
+    /** {@code z_k = exp(a_k - max a) / sum_j exp(a_j - max a)}; {@code J = diag(z) - z z^T}. */
+    SOFTMAX("softmax", 1, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            int w = (int) p[c];
+            double max = max(z, a, w);
+            double s = 0;
+            for (int k = 0; k < w; k++) {
+                double e = Math.exp(z[a + k] - max);
+                f[fo + k] = e;
+                s += e;
+            }
+            for (int k = 0; k < w; k++) {
+                f[fo + k] /= s;
+            }
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            int w = (int) p[c];
+            double ls = 0;
+            for (int k = 0; k < w; k++) {
+                ls += times(lambda[lo + k], f[fo + k]);
+            }
+            for (int k = 0; k < w; k++) {
+                dst[da + k] += f[fo + k] * (lambda[lo + k] - ls);
+            }
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            int w = (int) p[c];
+            double st = 0;
+            for (int k = 0; k < w; k++) {
+                st += times(t[ta + k], f[fo + k]);
+            }
+            for (int k = 0; k < w; k++) {
+                dz[o + k] = f[fo + k] * (t[ta + k] - st);
+            }
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            int w = (int) p[c];
+            DerivativeStructure s = z[a].exp();
+            for (int k = 1; k < w; k++) {
+                s = s.add(z[a + k].exp());
+            }
+            for (int k = 0; k < w; k++) {
+                f[fo + k] = z[a + k].exp().divide(s);
+            }
+        }
+    },
+    /** {@code z = max a + log sum_k exp(a_k - max a)}; its gradient is the softmax of a. */
+    LOGSUMEXP("logsumexp", 1, 1) {
+        @Override public int width(double[] p, int c) { return 1; }
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            f[fo] = logSumExp(z, a, (int) p[c]);
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            double l = lambda[lo];
+            if (l == 0) {
+                return;
+            }
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dst[da + k] += l * Math.exp(z[a + k] - f[fo]);
+            }
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            double s = 0;
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                s += times(t[ta + k], Math.exp(z[a + k] - f[fo]));
+            }
+            dz[o] = s;
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            f[fo] = logSumExp(z, a, (int) p[c]);
+        }
+    },
+    /** {@code z = 1/2 sum_k (a_k - b_k)^2}: a prediction a against a target b. */
+    SQUARED_LOSS("squared_loss", 2, 1) {
+        @Override public int width(double[] p, int c) { return 1; }
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            double s = 0;
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                double e = z[a + k] - z[b + k];
+                s += e * e;
+            }
+            f[fo] = 0.5 * s;
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            double l = lambda[lo];
+            if (l == 0) {
+                return;
+            }
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                double e = l * (z[a + k] - z[b + k]);
+                dst[da + k] += e;
+                dst[db + k] -= e;
+            }
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            double s = 0;
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                s += (z[a + k] - z[b + k]) * (t[ta + k] - t[tb + k]);
+            }
+            dz[o] = s;
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            DerivativeStructure s = z[a].subtract(z[b]).pow(2);
+            for (int k = 1, w = (int) p[c]; k < w; k++) {
+                s = s.add(z[a + k].subtract(z[b + k]).pow(2));
+            }
+            f[fo] = s.multiply(0.5);
+        }
+    },
+    /**
+     * {@code z = -sum_k y_k log softmax(l)_k = (sum_k y_k) logsumexp(l) - y . l} for logits l and a
+     * label vector y (one-hot or a distribution); {@code dz/dl = (sum y) softmax(l) - y},
+     * {@code dz/dy_k = logsumexp(l) - l_k}.
+     */
+    CROSS_ENTROPY("cross_entropy", 2, 1) {
+        @Override public int width(double[] p, int c) { return 1; }
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            int w = (int) p[c];
+            double lse = logSumExp(z, a, w);
+            double s = 0;
+            for (int k = 0; k < w; k++) {
+                s += z[b + k] * (lse - z[a + k]);
+            }
+            f[fo] = s;
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            double l = lambda[lo];
+            if (l == 0) {
+                return;
+            }
+            int w = (int) p[c];
+            double lse = logSumExp(z, a, w);
+            double ys = 0;
+            for (int k = 0; k < w; k++) {
+                ys += z[b + k];
+            }
+            for (int k = 0; k < w; k++) {
+                dst[da + k] += l * (ys * Math.exp(z[a + k] - lse) - z[b + k]);
+                dst[db + k] += l * (lse - z[a + k]);
+            }
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            int w = (int) p[c];
+            double lse = logSumExp(z, a, w);
+            double ys = 0;
+            for (int k = 0; k < w; k++) {
+                ys += z[b + k];
+            }
+            double s = 0;
+            for (int k = 0; k < w; k++) {
+                s += times(t[ta + k], ys * Math.exp(z[a + k] - lse) - z[b + k]) + times(t[tb + k], lse - z[a + k]);
+            }
+            dz[o] = s;
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            int w = (int) p[c];
+            DerivativeStructure lse = logSumExp(z, a, w);
+            DerivativeStructure s = z[b].multiply(lse.subtract(z[a]));
+            for (int k = 1; k < w; k++) {
+                s = s.add(z[b + k].multiply(lse.subtract(z[a + k])));
+            }
+            f[fo] = s;
+        }
+    };
+
+    /** The first op code of vector primitives; scalar {@link Primitive} ordinals stay below it. */
+    public static final int BASE = 64;
+
+    private static final VectorPrimitive[] ALL = values();
+
+    private final String symbol;
+    private final int arity;
+    private final int parameterCount;
+
+    VectorPrimitive(String symbol, int arity, int parameterCount) {
+        this.symbol = symbol;
+        this.arity = arity;
+        this.parameterCount = parameterCount;
+    }
+
+    /** The op code a program stores for this primitive: {@code BASE + ordinal()}. */
+    public int code() {
+        return BASE + ordinal();
+    }
+
+    /** The vector primitive with op code {@code code} (at least {@link #BASE}). */
+    public static VectorPrimitive ofCode(int code) {
+        return ALL[code - BASE];
+    }
+
+    /** Whether op code {@code code} is a vector primitive's. */
+    public static boolean isVector(int code) {
+        return code >= BASE;
+    }
+
+    /** The symbol or function name, for messages. */
+    public String symbol() {
+        return symbol;
+    }
+
+    /** The number of vector arguments: 0, 1 or 2. */
+    public int arity() {
+        return arity;
+    }
+
+    /** The number of constant parameters (shapes and coefficients) a node of this primitive stores. */
+    public int parameterCount() {
+        return parameterCount;
+    }
+
+    /** The number of slots the node owns, from its parameters {@code p[c..]}; elementwise maps keep {@code w}. */
+    public int width(double[] p, int c) {
+        return (int) p[c];
+    }
+
+    /**
+     * The value {@code f(a, b)} at any z.
+     *
+     * @param z Not modified: arguments at slots {@code a..} and {@code b..}.
+     * @param f Modified: entries {@code [fo, fo + width)}; may be z itself at the node's own slots.
+     */
+    public abstract void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo);
+
+    /**
+     * The vector-Jacobian product: {@code dst[da..] += J_a^T lambda[lo..]} and
+     * {@code dst[db..] += J_b^T lambda[lo..]}, partials taken at the arguments in z and the value
+     * {@code f[fo..] = f(a, b)}.
+     *
+     * @param z Not modified.
+     * @param f Not modified.
+     * @param lambda Not modified.
+     * @param dst Modified: accumulated into.
+     */
+    public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+            double[] lambda, int lo, double[] dst, int da, int db) {
+        // The elementwise maps: J = diag(f'(a)).
+        for (int k = 0, w = (int) p[c]; k < w; k++) {
+            double l = lambda[lo + k];
+            if (l != 0) {
+                dst[da + k] += l * derivative(z[a + k], f[fo + k]);
+            }
+        }
+    }
+
+    /**
+     * The Jacobian-vector product {@code dz[o..] = J_a t[ta..] + J_b t[tb..]}, partials taken as in
+     * {@link #vjp}.
+     *
+     * @param z Not modified.
+     * @param f Not modified.
+     * @param t Not modified: the argument tangents.
+     * @param dz Modified: entries {@code [o, o + width)}.
+     */
+    public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+            double[] t, int ta, int tb, double[] dz, int o) {
+        for (int k = 0, w = (int) p[c]; k < w; k++) {
+            dz[o + k] = times(t[ta + k], derivative(z[a + k], f[fo + k]));
+        }
+    }
+
+    /**
+     * The same function in forward-mode arithmetic, one {@link DerivativeStructure} per slot.
+     *
+     * @param z Not modified.
+     * @param f Modified: entries {@code [fo, fo + width)}.
+     */
+    public void value(DerivativeStructure[] z, int a, int b, double[] p, int c, DerivativeStructure[] f, int fo) {
+        for (int k = 0, w = (int) p[c]; k < w; k++) {
+            f[fo + k] = scalar(z[a + k]);
+        }
+    }
+
+    /**
+     * The entries of argument {@code k} (0 or 1, of width {@code argWidth}) that row r of the Jacobian
+     * can depend on, as {@code {first, count}} offsets into the argument: the structural sparsity
+     * that Newton's block patterns use.
+     */
+    public int[] rowSupport(int k, int r, int argWidth, double[] p, int c) {
+        return switch (this) {
+            case COPY, TANH, RELU, SIGMOID, EXP, ADD, SUB, HADAMARD, SCALE -> new int[] {r, 1};
+            case SCALE_BY -> k == 0 ? new int[] {0, 1} : new int[] {r, 1};
+            case MATVEC -> k == 0 ? new int[] {r * (int) p[c + 1], (int) p[c + 1]} : new int[] {0, argWidth};
+            default -> new int[] {0, argWidth};
+        };
+    }
+
+    /** An elementwise map's derivative at argument a with value f. */
+    double derivative(double a, double f) {
+        throw new UnsupportedOperationException(symbol + " is not an elementwise map");
+    }
+
+    /** An elementwise map in forward mode. */
+    DerivativeStructure scalar(DerivativeStructure a) {
+        throw new UnsupportedOperationException(symbol + " is not an elementwise map");
+    }
+
+    /** {@code f[fo + k] = z[a + k] + sign z[b + k]}: ADD and SUB, and their (linear) tangents. */
+    private static void linearValue(double[] z, int a, int b, double sign, int w, double[] f, int fo) {
+        for (int k = 0; k < w; k++) {
+            f[fo + k] = z[a + k] + sign * z[b + k];
+        }
+    }
+
+    /** The VJP of {@code a + sign b}. */
+    private static void linearVjp(double sign, int w, double[] lambda, int lo, double[] dst, int da, int db) {
+        for (int k = 0; k < w; k++) {
+            double l = lambda[lo + k];
+            dst[da + k] += l;
+            dst[db + k] += sign * l;
+        }
+    }
+
+    /** {@code t * d}, taken as 0 when the tangent t is 0 even if d is not finite. */
+    private static double times(double t, double d) {
+        return t == 0 ? 0 : t * d;
+    }
+
+    private static double max(double[] z, int a, int w) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < w; k++) {
+            m = Math.max(m, z[a + k]);
+        }
+        return m;
+    }
+
+    private static double logSumExp(double[] z, int a, int w) {
+        double m = max(z, a, w);
+        if (m == Double.NEGATIVE_INFINITY || m == Double.POSITIVE_INFINITY) {
+            return m;
+        }
+        double s = 0;
+        for (int k = 0; k < w; k++) {
+            s += Math.exp(z[a + k] - m);
+        }
+        return m + Math.log(s);
+    }
+
+    private static DerivativeStructure logSumExp(DerivativeStructure[] z, int a, int w) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < w; k++) {
+            m = Math.max(m, z[a + k].getValue());
+        }
+        DerivativeStructure s = z[a].subtract(m).exp();
+        for (int k = 1; k < w; k++) {
+            s = s.add(z[a + k].subtract(m).exp());
+        }
+        return s.log().add(m);
+    }
+}

@@ -1,0 +1,214 @@
+package dev.lagrange.program;
+
+import dev.lagrange.primitive.VectorPrimitive;
+import java.util.Arrays;
+
+/**
+ * The sweeps' steps for one vector node, and the per-node operations the Lagrangian and the checks
+ * need: the value {@code f_i(z_alpha(i))} over the node's slots, {@code J_i^T lambda_i} and
+ * {@code J_i t}, and one row of the local Jacobian. {@link Sweeps} calls the first three from its
+ * loops when a node's op code is at least {@link VectorPrimitive#BASE}; the kernels themselves are
+ * declared once, in {@link VectorPrimitive}. Each call is O(size of the node's arguments).
+ */
+public final class VectorKernels {
+    private static final int INPUT = VectorPrimitive.INPUT.code();
+
+    private VectorKernels() {
+    }
+
+    /**
+     * The z-step of vector node {@code i}: {@code z[slot(i)..] = f_i(z_alpha(i))}, or the node's
+     * block of x for an input block.
+     *
+     * @param x Not modified.
+     * @param z Modified: the node's slots.
+     */
+    static void forward(Program p, int i, double[] x, double[] z) {
+        constraintValues(p, i, x, z, z, p.slot(i));
+    }
+
+    /**
+     * {@code dst[alpha(i)] += J_i^T src[slot(i)..]}, the partials read off z at a feasible point (z_i =
+     * f_i).
+     *
+     * @param z Not modified.
+     * @param src Not modified unless it is dst (the node's own slots are not written).
+     * @param dst Modified: the arguments' slots.
+     */
+    static void reverse(Program p, int i, double[] z, double[] src, double[] dst) {
+        addTransposed(p, i, z, z, p.slot(i), src, dst);
+    }
+
+    /**
+     * {@code dz[slot(i)..] = J_i dz[alpha(i)]}, or the node's block of dx for an input block.
+     *
+     * @param z Not modified.
+     * @param dx Not modified.
+     * @param dz Modified: the node's slots.
+     */
+    static void tangent(Program p, int i, double[] z, double[] dx, double[] dz) {
+        int o = p.op[i];
+        int c = p.paramStart[i];
+        int s = p.slot(i);
+        if (o == INPUT) {
+            System.arraycopy(dx, (int) p.params[c], dz, s, (int) p.params[c + 1]);
+            return;
+        }
+        int k = p.argStart[i];
+        int a = p.args[k];
+        int b = p.args[k + 1];
+        VectorPrimitive.ofCode(o).jvp(z, a, b, p.params, c, z, s, dz, a, b, dz, s);
+    }
+
+    /**
+     * The right-hand side {@code f_i(z_alpha(i))} of vector node {@code i}'s constraint at any z,
+     * over its {@code width(i)} slots.
+     *
+     * @param x Not modified.
+     * @param z Not modified.
+     * @param f Modified: entries {@code [fo, fo + width(i))}.
+     */
+    public static void constraintValues(Program p, int i, double[] x, double[] z, double[] f, int fo) {
+        int o = p.op[i];
+        int c = p.paramStart[i];
+        if (o == INPUT) {
+            System.arraycopy(x, (int) p.params[c], f, fo, (int) p.params[c + 1]);
+            return;
+        }
+        int k = p.argStart[i];
+        VectorPrimitive.ofCode(o).value(z, p.args[k], p.args[k + 1], p.params, c, f, fo);
+    }
+
+    /**
+     * {@code dst[alpha(i)] += J_i^T lambda[slot(i)..]} with the partials taken at
+     * {@code f = f_i(z_alpha(i))}, which need not equal z_i away from a solution.
+     *
+     * @param z Not modified.
+     * @param lambda Not modified.
+     * @param f Not modified: the node's values {@code f_i(z_alpha(i))} at {@code [fo, fo + width(i))}
+     *     (from {@link #constraintValues}).
+     * @param dst Modified.
+     */
+    public static void addTransposed(Program p, int i, double[] z, double[] f, int fo, double[] lambda, double[] dst) {
+        int o = p.op[i];
+        if (o == INPUT) {
+            return;
+        }
+        int k = p.argStart[i];
+        int a = p.args[k];
+        int b = p.args[k + 1];
+        VectorPrimitive.ofCode(o).vjp(z, a, b, p.params, p.paramStart[i], f, fo, lambda, p.slot(i), dst, a, b);
+    }
+
+    /**
+     * Row {@code r} of vector node {@code i}'s local Jacobian at any z: for every slot of every
+     * argument (the first argument's slots, then the second's; an argument used twice is listed
+     * twice), the slot and {@code df_{i,r}/dz} there. Dense: O(width of the arguments) entries; O(cost
+     * of one VJP) time.
+     *
+     * @param x Not modified.
+     * @param z Not modified.
+     * @param argSlots Modified: needs {@link #rowLength} entries.
+     * @param dfdz Modified: needs {@link #rowLength} entries.
+     * @return the number of entries written, {@link #rowLength}
+     */
+    public static int jacobianRow(Program p, int i, int r, double[] x, double[] z, int[] argSlots, double[] dfdz) {
+        if (p.op[i] == INPUT) {
+            return 0;
+        }
+        double[] seed = new double[p.width(i)];
+        seed[r] = 1;
+        argumentSlots(p, i, argSlots);
+        return transposed(p, i, x, z, seed, 0, dfdz);
+    }
+
+    /**
+     * {@code out = J_i^T lambda[lo .. lo + width(i))} over the arguments' slots in the order of
+     * {@link #argumentSlots}, the partials taken at {@code f_i(z_alpha(i))}: what a row-by-row
+     * consumer (a block solver pushing multipliers out of a block) needs. O(one VJP).
+     *
+     * @param x Not modified.
+     * @param z Not modified.
+     * @param lambda Not modified.
+     * @param out Modified: needs {@link #rowLength} entries.
+     * @return {@link #rowLength}
+     */
+    public static int transposed(Program p, int i, double[] x, double[] z, double[] lambda, int lo, double[] out) {
+        int count = rowLength(p, i);
+        if (p.op[i] == INPUT) {
+            return 0;
+        }
+        int k = p.argStart[i];
+        int a = p.args[k];
+        int b = p.args[k + 1];
+        double[] f = new double[p.width(i)];
+        constraintValues(p, i, x, z, f, 0);
+        Arrays.fill(out, 0, count, 0);
+        VectorPrimitive.ofCode(p.op[i]).vjp(z, a, b, p.params, p.paramStart[i], f, 0, lambda, lo, out, 0,
+                argWidth(p, a));
+        return count;
+    }
+
+    /**
+     * The slots of vector node {@code i}'s arguments, the first argument's then the second's.
+     *
+     * @param slots Modified: needs {@link #rowLength} entries.
+     * @return {@link #rowLength}
+     */
+    public static int argumentSlots(Program p, int i, int[] slots) {
+        if (p.op[i] == INPUT) {
+            return 0;
+        }
+        int m = 0;
+        for (int k = p.argStart[i], end = p.argStart[i + 1]; k < end; k++) {
+            int a = p.args[k];
+            for (int s = a, last = a + argWidth(p, a); s < last; s++) {
+                slots[m++] = s;
+            }
+        }
+        return m;
+    }
+
+    /**
+     * The positions, in the order of {@link #argumentSlots}, of the entries that row r of vector node
+     * {@code i}'s Jacobian can depend on: its structural sparsity (entry r of each argument for an
+     * elementwise map, row r of W and all of x for a matvec, everything for a reduction).
+     *
+     * @param positions Modified: needs {@link #rowLength} entries.
+     * @return the number of positions written
+     */
+    public static int rowSupport(Program p, int i, int r, int[] positions) {
+        if (p.op[i] == INPUT) {
+            return 0;
+        }
+        VectorPrimitive f = VectorPrimitive.ofCode(p.op[i]);
+        int m = 0;
+        int base = 0;
+        for (int k = p.argStart[i], end = p.argStart[i + 1], arg = 0; k < end; k++, arg++) {
+            int w = argWidth(p, p.args[k]);
+            int[] support = f.rowSupport(arg, r, w, p.params, p.paramStart[i]);
+            for (int e = 0; e < support[1]; e++) {
+                positions[m++] = base + support[0] + e;
+            }
+            base += w;
+        }
+        return m;
+    }
+
+    /** The number of entries of a row of vector node {@code i}'s local Jacobian: its arguments' widths. */
+    public static int rowLength(Program p, int i) {
+        if (p.op[i] == INPUT) {
+            return 0;
+        }
+        int k = p.argStart[i];
+        int count = 0;
+        for (int end = p.argStart[i + 1]; k < end; k++) {
+            count += argWidth(p, p.args[k]);
+        }
+        return count;
+    }
+
+    private static int argWidth(Program p, int argSlot) {
+        return p.width(p.nodeOf(argSlot));
+    }
+}

@@ -1,0 +1,206 @@
+package dev.lagrange.primitive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every vector primitive's VJP and JVP against central differences of its value, against each other
+ * (the dot-product test {@code <t, J^T c> = <c, J t>}) and against its forward-mode version. The
+ * arguments lie back to back in one array z: a at {@code [0, wa)}, b at {@code [wa, wa + wb)}.
+ */
+class VectorPrimitiveTest {
+    private static final int W = 5;
+    private static final int M = 3;
+    private static final int N = 4;
+
+    static Stream<Arguments> cases() {
+        return Arrays.stream(VectorPrimitive.values()).filter(f -> f != VectorPrimitive.INPUT)
+                .flatMap(f -> Stream.of(11L, 12L, 13L).map(seed -> Arguments.of(f, seed)));
+    }
+
+    /** The parameters and the argument widths {wa, wb} of a test instance of f. */
+    private static double[] params(VectorPrimitive f) {
+        return switch (f) {
+            case MATVEC -> new double[] {M, N};
+            case SCALE -> new double[] {W, -1.7};
+            default -> new double[] {W};
+        };
+    }
+
+    private static int[] argWidths(VectorPrimitive f) {
+        if (f == VectorPrimitive.MATVEC) {
+            return new int[] {M * N, N};
+        }
+        if (f == VectorPrimitive.SCALE_BY) {
+            return new int[] {1, W};
+        }
+        return new int[] {W, f.arity() == 2 ? W : 0};
+    }
+
+    private static double[] point(VectorPrimitive f, Random random) {
+        int[] w = argWidths(f);
+        double[] z = new double[w[0] + w[1]];
+        for (int k = 0; k < z.length; k++) {
+            double v = random.nextDouble() * 4 - 2;
+            // Keep away from relu's kink, where central differences straddle two branches.
+            z[k] = Math.abs(v) < 0.1 ? v + Math.copySign(0.2, v) : v;
+        }
+        if (f == VectorPrimitive.CROSS_ENTROPY) {
+            for (int k = w[0]; k < z.length; k++) {
+                z[k] = Math.abs(z[k]); // a label distribution is non-negative
+            }
+        }
+        return z;
+    }
+
+    /** A primitive's parameters, argument widths, a sampled point and its value there. */
+    private record Instance(double[] p, int[] w, double[] z, double[] fz) {
+        static Instance of(VectorPrimitive f, Random random) {
+            double[] p = params(f);
+            double[] z = point(f, random);
+            return new Instance(p, argWidths(f), z, value(f, p, z));
+        }
+    }
+
+    private static double[] value(VectorPrimitive f, double[] p, double[] z) {
+        int[] w = argWidths(f);
+        double[] out = new double[f.width(p, 0)];
+        f.value(z, 0, w[0], p, 0, out, 0);
+        return out;
+    }
+
+    /** The dense Jacobian df/dz by central differences, h = 1e-6 max(1, |z_j|). */
+    private static double[][] centralJacobian(VectorPrimitive f, double[] p, double[] z) {
+        int m = f.width(p, 0);
+        double[][] jac = new double[m][z.length];
+        double[] zp = z.clone();
+        for (int j = 0; j < z.length; j++) {
+            double h = 1e-6 * Math.max(1, Math.abs(z[j]));
+            zp[j] = z[j] + h;
+            double[] up = value(f, p, zp);
+            zp[j] = z[j] - h;
+            double[] down = value(f, p, zp);
+            zp[j] = z[j];
+            for (int r = 0; r < m; r++) {
+                jac[r][j] = (up[r] - down[r]) / (2 * h);
+            }
+        }
+        return jac;
+    }
+
+    private static void assertClose(double expected, double actual, String where) {
+        assertTrue(Math.abs(actual - expected) <= 1e-7 + 1e-6 * Math.abs(expected),
+                where + ": expected " + expected + ", got " + actual);
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("cases")
+    void vjpAndJvpMatchCentralDifferences(VectorPrimitive f, long seed) {
+        Random random = new Random(seed);
+        Instance at = Instance.of(f, random);
+        double[] p = at.p();
+        int[] w = at.w();
+        double[] z = at.z();
+        double[] fz = at.fz();
+        double[][] jac = centralJacobian(f, p, z);
+        int m = fz.length;
+        for (int r = 0; r < m; r++) {
+            double[] e = new double[m];
+            e[r] = 1;
+            double[] row = new double[z.length];
+            f.vjp(z, 0, w[0], p, 0, fz, 0, e, 0, row, 0, w[0]);
+            for (int j = 0; j < z.length; j++) {
+                assertClose(jac[r][j], row[j], f + " seed " + seed + " VJP d f_" + r + " / d z_" + j);
+                int k = j < w[0] ? 0 : 1;
+                int[] support = f.rowSupport(k, r, w[k], p, 0);
+                int offset = j - (k == 0 ? 0 : w[0]);
+                boolean inSupport = offset >= support[0] && offset < support[0] + support[1];
+                assertTrue(inSupport || jac[r][j] == 0 && row[j] == 0,
+                        f + " seed " + seed + ": d f_" + r + " / d z_" + j + " = " + row[j] + " outside the row support");
+            }
+        }
+        for (int j = 0; j < z.length; j++) {
+            double[] t = new double[z.length];
+            t[j] = 1;
+            double[] col = new double[m];
+            f.jvp(z, 0, w[0], p, 0, fz, 0, t, 0, w[0], col, 0);
+            for (int r = 0; r < m; r++) {
+                assertClose(jac[r][j], col[r], f + " seed " + seed + " JVP d f_" + r + " / d z_" + j);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("cases")
+    void dotProductTest(VectorPrimitive f, long seed) {
+        Random random = new Random(seed);
+        Instance at = Instance.of(f, random);
+        double[] p = at.p();
+        int[] w = at.w();
+        double[] z = at.z();
+        double[] fz = at.fz();
+        double[] t = new double[z.length];
+        double[] c = new double[fz.length];
+        for (int k = 0; k < t.length; k++) {
+            t[k] = random.nextGaussian();
+        }
+        for (int k = 0; k < c.length; k++) {
+            c[k] = random.nextGaussian();
+        }
+        double[] jt = new double[fz.length];
+        f.jvp(z, 0, w[0], p, 0, fz, 0, t, 0, w[0], jt, 0);
+        double[] jtc = new double[z.length];
+        f.vjp(z, 0, w[0], p, 0, fz, 0, c, 0, jtc, 0, w[0]);
+        double left = 0;
+        double scale = 0;
+        for (int k = 0; k < t.length; k++) {
+            left += t[k] * jtc[k];
+            scale += Math.abs(t[k] * jtc[k]);
+        }
+        double right = 0;
+        for (int k = 0; k < c.length; k++) {
+            right += c[k] * jt[k];
+        }
+        assertEquals(right, left, 1e-13 * Math.max(1, scale), f + " seed " + seed + ": <t, J^T c> vs <c, J t>");
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("cases")
+    void forwardModeAgreesWithVjp(VectorPrimitive f, long seed) {
+        Random random = new Random(seed);
+        Instance at = Instance.of(f, random);
+        double[] p = at.p();
+        int[] w = at.w();
+        double[] z = at.z();
+        double[] fz = at.fz();
+        DerivativeStructure[] zd = new DerivativeStructure[z.length];
+        for (int j = 0; j < z.length; j++) {
+            zd[j] = new DerivativeStructure(z.length, 1, j, z[j]);
+        }
+        DerivativeStructure[] out = new DerivativeStructure[fz.length];
+        f.value(zd, 0, w[0], p, 0, out, 0);
+        int[] orders = new int[z.length];
+        for (int r = 0; r < fz.length; r++) {
+            assertEquals(fz[r], out[r].getValue(), 1e-13 * Math.max(1, Math.abs(fz[r])), f + " seed " + seed + " value " + r);
+            double[] e = new double[fz.length];
+            e[r] = 1;
+            double[] row = new double[z.length];
+            f.vjp(z, 0, w[0], p, 0, fz, 0, e, 0, row, 0, w[0]);
+            for (int j = 0; j < z.length; j++) {
+                orders[j] = 1;
+                double expected = out[r].getPartialDerivative(orders);
+                orders[j] = 0;
+                assertEquals(expected, row[j], 1e-12 * Math.max(1, Math.abs(expected)),
+                        f + " seed " + seed + " d f_" + r + " / d z_" + j);
+            }
+        }
+    }
+}
