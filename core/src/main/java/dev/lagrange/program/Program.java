@@ -5,8 +5,10 @@ import dev.lagrange.primitive.VectorPrimitive;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A constraint program: inputs {@code x_1..x_d}, intermediates {@code z_i = f_i(z_alpha(i))} and one
@@ -405,6 +407,15 @@ public final class Program {
         private final Map<Integer, Double> init = new HashMap<>();
         /** {rows, cols} of every node wider than one slot, by builder id; scalars are absent. */
         private final Map<Integer, int[]> shapes = new HashMap<>();
+        /**
+         * Placeholders from {@link #declare} whose width is not known yet: not defined, and not used
+         * where an operation implies a width. Scalar uses do not fix it (build() checks them).
+         */
+        private final Set<Integer> deferred = new HashSet<>();
+        /** For deferred placeholders read by {@link #element}: the least width those reads need. */
+        private final Map<Integer, Integer> minWidth = new HashMap<>();
+        /** For placeholders whose width an operand use fixed: that use, for messages. */
+        private final Map<Integer, String> impliedBy = new HashMap<>();
 
         Builder() {
         }
@@ -472,6 +483,7 @@ public final class Program {
             if (op[v.id] != UNDEFINED) {
                 throw new ProgramException("'" + v + "' is assigned more than once", List.of(v.toString()));
             }
+            settleWidth(v.id, 1, "a scalar input");
             unpack(); // its parameter lands at the end of the pool, out of node order
             op[v.id] = (byte) Primitive.INPUT.ordinal();
             undefinedCount--;
@@ -488,13 +500,30 @@ public final class Program {
                     bits -> node(Primitive.CONSTANT, null, new double[] {c}));
         }
 
-        /** Declares a variable that is defined later by {@link #define}: a use before definition. */
+        /**
+         * Declares a variable that is defined later by {@link #define} or {@link #defineVector}: a use
+         * before definition. Its width is deferred: a scalar until a vector operation uses it as an
+         * operand, which fixes the width that operation implies (the column count of W in
+         * {@code matvec(W, v)}, the other operand's width in {@code vectorAdd(r, v)}, 1 in
+         * {@link #stack}), or until it is defined, when it takes its definition's width. A definition
+         * of another width than the one implied is a {@link ProgramException}.
+         */
         public Var declare(String name) {
             Integer existing = byName.get(name);
             if (existing != null) {
                 return new Var(this, existing);
             }
-            return node(null, name, NO_PARAMETERS);
+            Var v = node(null, name, NO_PARAMETERS);
+            deferred.add(v.id);
+            return v;
+        }
+
+        /**
+         * Whether {@code v} is a placeholder from {@link #declare} whose width is not known yet (then
+         * {@link #width} says 1).
+         */
+        public boolean isWidthDeferred(Var v) {
+            return deferred.contains(own(v));
         }
 
         /**
@@ -512,7 +541,11 @@ public final class Program {
             if (op[id] != UNDEFINED) {
                 throw new ProgramException("'" + name + "' is assigned more than once", List.of(name));
             }
+            if (f == Primitive.IDENTITY && arguments.length == 1 && knownWidth(arguments[0]) > 1) {
+                return defineVector(new Var(this, id), arguments[0]); // name = a vector: a copy
+            }
             checkApplication(f, p, arguments);
+            settleWidth(id, 1, "a scalar " + f.symbol());
             unpack();
             op[id] = (byte) f.ordinal();
             undefinedCount--;
@@ -520,9 +553,16 @@ public final class Program {
             return new Var(this, id);
         }
 
-        /** Defines the placeholder {@code v} (from {@link #declare}) to equal {@code value}. */
+        /**
+         * Defines the placeholder {@code v} (from {@link #declare} or {@link #declareVector}) to equal
+         * {@code value}, a scalar or a vector ({@link #defineVector}).
+         */
         public Var define(Var v, Var value) {
             own(v);
+            own(value);
+            if (knownWidth(value) > 1 || shapes.containsKey(v.id)) {
+                return defineVector(v, value);
+            }
             return define(v.name(), Primitive.IDENTITY, NO_PARAMETERS, value);
         }
 
@@ -537,6 +577,9 @@ public final class Program {
                     && !byName.containsKey(name)) {
                 setName(id, name);
                 return value;
+            }
+            if (knownWidth(value) > 1 && !byName.containsKey(name)) {
+                return defineVector(declare(name), value); // a named copy of a vector
             }
             return define(name, Primitive.IDENTITY, NO_PARAMETERS, value);
         }
@@ -716,17 +759,27 @@ public final class Program {
             return v;
         }
 
-        /** The number of slots {@code v} owns: rows times columns (1 for a scalar). */
+        /**
+         * The number of slots {@code v} owns: rows times columns (1 for a scalar, and for a placeholder
+         * whose width is deferred: see {@link #isWidthDeferred}).
+         */
         public int width(Var v) {
             own(v);
             int[] shape = shapes.get(v.id);
             return shape == null ? 1 : shape[0] * shape[1];
         }
 
-        /** {@code W x} for an m x n block W (an input matrix) and an n-vector x: an m-vector. */
+        /**
+         * {@code W x} for an m x n block W (an input matrix) and an n-vector x: an m-vector. A
+         * placeholder x of deferred width gets width n.
+         */
         public Var matvec(Var W, Var x) {
+            if (knownWidth(W) < 0) {
+                throw unknownWidth("matvec", W, "a matrix must be defined before W @ x");
+            }
             int[] shape = shape(W);
             int n = shape[1];
+            implyWidth(x, n, "matvec(" + W + ", " + x + ")");
             if (width(x) != n || shape[0] * n == 1 && n != 1) {
                 throw new IllegalArgumentException("matvec: " + W + " is " + shape[0] + " x " + n + " but " + x
                         + " has " + width(x) + " entries");
@@ -764,12 +817,19 @@ public final class Program {
 
         /** {@code c a} for a constant c. */
         public Var scale(double c, Var a) {
+            if (knownWidth(a) < 0) {
+                throw unknownWidth("scale", a, null);
+            }
             int w = width(a);
             return vectorNode(VectorPrimitive.SCALE, null, new double[] {w, c}, w, 1, a);
         }
 
         /** {@code s b} for a scalar variable s and a vector b. */
         public Var scale(Var s, Var b) {
+            if (knownWidth(b) < 0) {
+                throw unknownWidth("scale", b, null);
+            }
+            implyWidth(s, 1, "scale(" + s + ", " + b + ")");
             if (width(s) != 1) {
                 throw new IllegalArgumentException("scale: " + s + " has " + width(s) + " entries; a scale factor is a scalar");
             }
@@ -794,16 +854,32 @@ public final class Program {
         }
 
         /**
-         * Defines the placeholder {@code v} (from {@link #declareVector}) to equal {@code value}, entry
-         * by entry.
+         * Defines the placeholder {@code v} (from {@link #declareVector}, or from {@link #declare}) to
+         * equal {@code value}, entry by entry. A placeholder of deferred width takes value's shape; one
+         * whose width a use implied must have that width.
          *
-         * @throws ProgramException when {@code v} is already defined
+         * @throws ProgramException when {@code v} is already defined, when its width was implied by a
+         *     use and differs from value's, or when neither width is known
+         * @throws IllegalArgumentException when v was declared with another width than value's
          */
         public Var defineVector(Var v, Var value) {
             own(v);
             own(value);
             if (op[v.id] != UNDEFINED) {
                 throw new ProgramException("'" + v + "' is assigned more than once", List.of(v.toString()));
+            }
+            if (knownWidth(value) < 0) {
+                if (knownWidth(v) < 0) {
+                    throw unknownWidth("define", value, null);
+                }
+                implyWidth(value, width(v), "the definition of " + v);
+            }
+            boolean wasDeferred = deferred.contains(v.id);
+            if (wasDeferred || impliedBy.containsKey(v.id)) {
+                settleWidth(v.id, width(value), "a vector of " + width(value) + " entries (" + value + ")");
+            }
+            if (wasDeferred && width(value) != 1) {
+                shapes.put(v.id, shape(value).clone()); // a deferred placeholder takes the value's shape
             }
             if (width(v) != width(value)) {
                 throw new IllegalArgumentException("'" + v + "' has " + width(v) + " entries but " + value + " has "
@@ -846,6 +922,103 @@ public final class Program {
             return reduction(VectorPrimitive.CROSS_ENTROPY, logits, y);
         }
 
+        /**
+         * {@code (s_1, ..., s_k)}: a vector of k entries from k scalar variables (anywhere, the same
+         * one possibly twice). A placeholder of deferred width among them becomes a scalar.
+         *
+         * @throws IllegalArgumentException when there is no operand or an operand is a vector
+         */
+        public Var stack(Var... scalars) {
+            if (scalars.length == 0) {
+                throw new IllegalArgumentException("stack needs at least one scalar");
+            }
+            for (int k = 0; k < scalars.length; k++) {
+                implyWidth(scalars[k], 1, "stack(...)");
+                if (width(scalars[k]) != 1) {
+                    throw new IllegalArgumentException("stack: operand " + (k + 1) + ", " + scalars[k] + ", has "
+                            + width(scalars[k]) + " entries; stack takes scalars");
+                }
+            }
+            int w = scalars.length;
+            return vectorNode(VectorPrimitive.STACK, null, new double[] {w}, w, 1, scalars);
+        }
+
+        /**
+         * Entry k (0-based) of {@code vector}, a scalar. On a placeholder of deferred width, the
+         * eventual width is checked to exceed k when it is known.
+         *
+         * @throws IllegalArgumentException when k is out of range
+         */
+        public Var element(Var vector, int k) {
+            own(vector);
+            if (k < 0) {
+                throw new IllegalArgumentException("element: index " + k + " of " + vector + " is negative");
+            }
+            if (deferred.contains(vector.id)) {
+                minWidth.merge(vector.id, k + 1, Math::max);
+            } else if (k >= width(vector)) {
+                throw new IllegalArgumentException("element: index " + k + " (0-based) is out of range for " + vector
+                        + ", which has " + width(vector) + " entr" + (width(vector) == 1 ? "y" : "ies"));
+            }
+            return vectorNode(VectorPrimitive.ELEMENT, null, new double[] {k}, 1, 1, vector);
+        }
+
+        /** The width of {@code v}, or -1 while it is a placeholder of deferred width. */
+        private int knownWidth(Var v) {
+            return deferred.contains(own(v)) ? -1 : width(v);
+        }
+
+        /**
+         * Fixes the width of {@code v} to w when it is a placeholder of deferred width (an operand
+         * whose operation implies w); otherwise does nothing, and the caller checks shapes.
+         */
+        private void implyWidth(Var v, int w, String where) {
+            if (deferred.contains(own(v))) {
+                settleWidth(v.id, w, "used as " + (w == 1 ? "a scalar" : "a vector of " + w + " entries") + " in "
+                        + where);
+                if (w != 1) {
+                    shapes.put(v.id, new int[] {w, 1});
+                }
+                impliedBy.put(v.id, where);
+            }
+        }
+
+        /**
+         * Ends the deferral of placeholder {@code id}, which gets width w (by a use or by its
+         * definition, described by {@code how}): checks it against the entries that element reads
+         * and the width an earlier use implied.
+         *
+         * @throws ProgramException naming the variable and both widths
+         */
+        private void settleWidth(int id, int w, String how) {
+            String name = nameOf(id) != null ? nameOf(id) : "%" + id;
+            if (deferred.remove(id)) {
+                Integer least = minWidth.remove(id);
+                if (least != null && w < least) {
+                    throw new ProgramException("'" + name + "' is " + how + " but element(" + name + ", " + (least - 1)
+                            + ") reads entry " + least + " (1-based) of it", List.of(name));
+                }
+                return;
+            }
+            String where = impliedBy.get(id);
+            if (where != null && width(new Var(this, id)) != w) {
+                throw new ProgramException("'" + name + "' has " + width(new Var(this, id)) + " entr"
+                        + (width(new Var(this, id)) == 1 ? "y" : "ies") + " as used in " + where + " but is defined as "
+                        + how, List.of(name));
+            }
+            if (where == null && w == 1 && shapes.containsKey(id)) {
+                throw new ProgramException("'" + name + "' is declared as a vector of " + width(new Var(this, id))
+                        + " entries but defined as " + how, List.of(name));
+            }
+        }
+
+        private ProgramException unknownWidth(String operation, Var v, String hint) {
+            String name = v.toString();
+            return new ProgramException(operation + ": the width of '" + name + "' is not known yet (it is declared "
+                    + "and not yet defined)" + (hint != null ? "; " + hint : "") + ": declare it with declareVector(\""
+                    + name + "\", width)", List.of(name));
+        }
+
         /** A node of a's width from one or two arguments of that width. */
         private Var elementwise(VectorPrimitive f, Var... arguments) {
             int w = sameWidth(f, arguments);
@@ -859,6 +1032,18 @@ public final class Program {
         }
 
         private int sameWidth(VectorPrimitive f, Var[] arguments) {
+            // A placeholder of deferred width takes the other operand's width.
+            int known = -1;
+            for (Var v : arguments) {
+                known = Math.max(known, knownWidth(v));
+            }
+            if (known < 0) {
+                throw unknownWidth(f.symbol(), arguments[arguments.length - 1], null);
+            }
+            for (Var v : arguments) {
+                implyWidth(v, known, f.symbol() + "(" + arguments[0] + (arguments.length > 1 ? ", " + arguments[1] : "")
+                        + ")");
+            }
             int w = width(arguments[0]);
             for (Var v : arguments) {
                 if (width(v) != w) {
