@@ -72,7 +72,21 @@ public final class Program {
 
     /** A new builder; plain Java loops over its methods unroll into the graph. */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(64);
+    }
+
+    /**
+     * A new builder with room for about {@code expectedSize} variables before any of its arrays
+     * grows: a generator that knows the size of its program saves the copies of doubling (the
+     * program is the same either way).
+     *
+     * @throws IllegalArgumentException when {@code expectedSize} is negative
+     */
+    public static Builder builder(int expectedSize) {
+        if (expectedSize < 0) {
+            throw new IllegalArgumentException("expected size " + expectedSize + " < 0");
+        }
+        return new Builder(Math.max(expectedSize, 16));
     }
 
     /** The number of nodes n (inputs, constants and intermediates). */
@@ -379,23 +393,23 @@ public final class Program {
         private static final byte UNDEFINED = -1;
         private static final double[] NO_PARAMETERS = {};
 
-        private byte[] op = new byte[64];
-        private int[] argOff = new int[64];
+        private byte[] op;
+        private int[] argOff;
         /**
          * The number of arguments of each node, or null while the pools are packed (see
          * {@link #argLength}): most programs are, and then recording writes no length per node.
          */
         private int[] argLen;
-        private int[] paramOff = new int[64];
+        private int[] paramOff;
         /** Names by builder id; only as long as the last named id needs, since most nodes are unnamed. */
         private String[] names = new String[16];
         private int namedCount;
         /** Declared variables not yet defined. */
         private int undefinedCount;
         private int n;
-        private int[] argPool = new int[128];
+        private int[] argPool;
         private int argCount;
-        private double[] paramPool = new double[64];
+        private double[] paramPool;
         private int paramCount;
         /** Whether every argument so far precedes its node: then builder order is evaluation order. */
         private boolean inOrder = true;
@@ -416,8 +430,15 @@ public final class Program {
         private final Map<Integer, Integer> minWidth = new HashMap<>();
         /** For placeholders whose width an operand use fixed: that use, for messages. */
         private final Map<Integer, String> impliedBy = new HashMap<>();
+        private Ids ids;
 
-        Builder() {
+        /** Room for {@code capacity} nodes, two arguments and one parameter each on average. */
+        Builder(int capacity) {
+            op = new byte[capacity];
+            argOff = new int[capacity];
+            paramOff = new int[capacity];
+            argPool = new int[2 * capacity];
+            paramPool = new double[capacity];
         }
 
         String nameOf(int id) {
@@ -642,12 +663,7 @@ public final class Program {
 
         /** {@code a^p} for a constant exponent. */
         public Var pow(Var a, double p) {
-            int ia = own(a);
-            int id = temporary(Primitive.POWC, 1);
-            appendParameter(p);
-            argPool[argCount++] = ia;
-            inOrder &= ia < id;
-            return new Var(this, id);
+            return new Var(this, powc(own(a), p));
         }
 
         /** {@code a + c}, as a weighted sum. */
@@ -672,7 +688,7 @@ public final class Program {
             appendParameter(c0);
             for (int k = 0; k < z.length; k++) {
                 appendParameter(c[k]);
-                int iz = z[k].id;
+                int iz = z[k].id; // no id array: this is on the recording path of every sum
                 argPool[argCount++] = iz;
                 inOrder &= iz < id;
             }
@@ -686,36 +702,69 @@ public final class Program {
             return weightedSum(0, ones, z);
         }
 
-        /** {@code f(a)} for a unary primitive without parameter. */
         private Var unary(Primitive f, Var a) {
-            int ia = own(a);
+            return new Var(this, unary(f, own(a)));
+        }
+
+        private Var binary(Primitive f, Var a, Var b) {
+            return new Var(this, binary(f, own(a), own(b)));
+        }
+
+        private Var affine(double c0, double c, Var a) {
+            return new Var(this, affine(c0, c, own(a)));
+        }
+
+        // The recording cores, on builder ids: the Var methods above and the id view (ids()) both
+        // end here, so that the two record identical programs at the same cost per node.
+
+        /** {@code f(a)} for a unary primitive without parameter. */
+        private int unary(Primitive f, int ia) {
             int id = temporary(f, 1);
             argPool[argCount++] = ia;
             inOrder &= ia < id;
-            return new Var(this, id);
+            return id;
         }
 
         /** {@code f(a, b)} for a binary primitive without parameter. */
-        private Var binary(Primitive f, Var a, Var b) {
-            int ia = own(a);
-            int ib = own(b);
+        private int binary(Primitive f, int ia, int ib) {
             int id = temporary(f, 2);
             argPool[argCount] = ia;
             argPool[argCount + 1] = ib;
             argCount += 2;
             inOrder &= ia < id & ib < id;
-            return new Var(this, id);
+            return id;
         }
 
         /** {@code c0 + c a}, as a weighted sum. */
-        private Var affine(double c0, double c, Var a) {
-            int ia = own(a);
+        private int affine(double c0, double c, int ia) {
             int id = temporary(Primitive.WEIGHTED_SUM, 1);
             appendParameter(c0);
             appendParameter(c);
             argPool[argCount++] = ia;
             inOrder &= ia < id;
-            return new Var(this, id);
+            return id;
+        }
+
+        /** {@code a^p} for a constant exponent. */
+        private int powc(int ia, double p) {
+            int id = temporary(Primitive.POWC, 1);
+            appendParameter(p);
+            argPool[argCount++] = ia;
+            inOrder &= ia < id;
+            return id;
+        }
+
+        /** {@code c_0 + sum_k c_k z_k} over ids. */
+        private int weightedSum(double c0, double[] c, int[] z) {
+            int id = temporary(Primitive.WEIGHTED_SUM, z.length);
+            appendParameter(c0);
+            for (int k = 0; k < z.length; k++) {
+                appendParameter(c[k]);
+                int iz = z[k];
+                argPool[argCount++] = iz;
+                inOrder &= iz < id;
+            }
+            return id;
         }
 
         // Vector nodes. A vector or matrix node owns a contiguous range of slots; a matrix is
@@ -1386,6 +1435,112 @@ public final class Program {
             }
             System.arraycopy(p, 0, paramPool, paramCount, p.length);
             paramCount += p.length;
+        }
+
+        /** This builder seen through int ids instead of {@link Var} handles (the same view each call). */
+        public Ids ids() {
+            if (ids == null) {
+                ids = new Ids();
+            }
+            return ids;
+        }
+
+        /**
+         * The builder's recording methods on int ids ({@link Var#id()}) instead of handles, for code
+         * that generates large programs: a generator that keeps a handle for each of 10^6 values
+         * keeps 10^6 objects alive, and reading them back from anywhere in the graph misses the
+         * cache; an {@code int[]} of ids costs 4 bytes a value and no garbage collection. The two
+         * views record into the same builder and may be mixed: {@code var(id)} is the handle of an
+         * id, {@code handle.id()} the id of a handle. An id is checked to be one this builder has
+         * handed out (0 <= id < the number of variables so far); unlike a handle, an id of another
+         * builder cannot be told apart.
+         */
+        public final class Ids {
+            private Ids() {
+            }
+
+            /** The number of variables recorded so far; ids are {@code 0 .. size() - 1}. */
+            public int size() {
+                return n;
+            }
+
+            /** The handle of {@code id}. */
+            public Var var(int id) {
+                return new Var(Builder.this, check(id));
+            }
+
+            /** {@link Builder#input(String, double)}. */
+            public int input(String name, double defaultValue) {
+                return Builder.this.input(name, defaultValue).id;
+            }
+
+            /** {@link Builder#constant(double)}. */
+            public int constant(double c) {
+                return Builder.this.constant(c).id;
+            }
+
+            /** {@code f(a)}: {@link Builder#apply(Primitive, Var)}. */
+            public int apply(Primitive f, int a) {
+                if (f.hasParameter() || f.arity() != 1) {
+                    return Builder.this.apply(f, var(a)).id; // checks, and explains the misuse
+                }
+                return unary(f, check(a));
+            }
+
+            /** {@code f(a, b)}: {@link Builder#apply(Primitive, Var, Var)}. */
+            public int apply(Primitive f, int a, int b) {
+                if (f.hasParameter() || f.arity() != 2) {
+                    return Builder.this.apply(f, var(a), var(b)).id;
+                }
+                return binary(f, check(a), check(b));
+            }
+
+            /** {@code a^p} for a constant exponent: {@link Builder#pow(Var, double)}. */
+            public int pow(int a, double p) {
+                return powc(check(a), p);
+            }
+
+            /** {@code a + c}: {@link Builder#add(Var, double)}. */
+            public int add(int a, double c) {
+                return affine(c, 1, check(a));
+            }
+
+            /** {@code c * a}: {@link Builder#mul(double, Var)}. */
+            public int mul(double c, int a) {
+                return affine(0, c, check(a));
+            }
+
+            /**
+             * {@code c_0 + sum_k c_k z_k}: {@link Builder#weightedSum(double, double[], Var...)}.
+             *
+             * @param c Not modified.
+             * @param z Not modified.
+             */
+            public int weightedSum(double c0, double[] c, int... z) {
+                if (c.length != z.length) {
+                    throw new IllegalArgumentException(c.length + " coefficients for " + z.length + " terms");
+                }
+                for (int id : z) {
+                    check(id);
+                }
+                return Builder.this.weightedSum(c0, c, z);
+            }
+
+            /** Marks outputs: {@link Builder#output(Var...)}. */
+            public Builder output(int... z) {
+                for (int id : z) {
+                    outputs.add(check(id));
+                }
+                return Builder.this;
+            }
+
+            private int check(int id) {
+                if (id < 0 || id >= n) {
+                    throw new IllegalArgumentException("id " + id + " is not a variable of this builder ("
+                            + n + " so far)");
+                }
+                return id;
+            }
         }
     }
 }
