@@ -139,6 +139,84 @@ public final class VectorKernels {
     }
 
     /**
+     * The rows of vector node {@code i}'s local Jacobian at z, one at a time, each on its structural
+     * support ({@link #rowSupport}). The node's values and argument slots are computed once, and a row
+     * costs O(its support + the node's width), so all the rows of an m x n matvec cost O(m n)
+     * together where {@link #jacobianRow} row by row costs O(m^2 n). Each row is the VJP of a unit
+     * seed; the kernels skip zero seed entries, so they write nothing outside the row's support, and
+     * the dense scratch is cleared on the support after each row.
+     */
+    public static final class JacobianRows {
+        private final Program p;
+        private final int i;
+        private final double[] z;
+        private final double[] f;
+        private final double[] seed;
+        private final double[] dense;
+        private final int[] slots;
+        private final int[] positions;
+
+        /**
+         * @param x Not modified; may be null when no argument of node i is an input block's x.
+         * @param z Not modified; read by each {@link #row} call.
+         */
+        public JacobianRows(Program p, int i, double[] x, double[] z) {
+            this.p = p;
+            this.i = i;
+            this.z = z;
+            int length = rowLength(p, i);
+            f = new double[p.width(i)];
+            seed = new double[p.width(i)];
+            dense = new double[length];
+            slots = new int[length];
+            positions = new int[length];
+            if (p.op[i] != INPUT) {
+                argumentSlots(p, i, slots);
+                if (p.op[i] != STACK) {
+                    constraintValues(p, i, x, z, f, 0);
+                }
+            }
+        }
+
+        /** An upper bound on any row's entry count: the arguments' widths. */
+        public int maxLength() {
+            return dense.length;
+        }
+
+        /**
+         * Row r: the slots it depends on and {@code df_{i,r}/dz} there; an argument used twice gives
+         * its slots twice (the parts are to be summed).
+         *
+         * @param rowSlots Modified: needs {@link #maxLength} entries.
+         * @param partials Modified: needs {@link #maxLength} entries.
+         * @return the number of entries written
+         */
+        public int row(int r, int[] rowSlots, double[] partials) {
+            if (p.op[i] == INPUT) {
+                return 0;
+            }
+            if (p.op[i] == STACK) {
+                dense[r] = 1;
+            } else {
+                int k = p.argStart[i];
+                int a = p.args[k];
+                seed[r] = 1;
+                VectorPrimitive.ofCode(p.op[i]).vjp(z, a, p.args[k + 1], p.params, p.paramStart[i], f, 0, seed, 0,
+                        dense, 0, argWidth(p, a));
+                seed[r] = 0;
+            }
+            int count = rowSupport(p, i, r, positions);
+            for (int e = 0; e < count; e++) {
+                int at = positions[e];
+                rowSlots[e] = slots[at];
+                partials[e] = dense[at];
+                dense[at] = 0;
+            }
+            return count;
+        }
+    }
+
+    /**
      * {@code out = J_i^T lambda[lo .. lo + width(i))} over the arguments' slots in the order of
      * {@link #argumentSlots}, the partials taken at {@code f_i(z_alpha(i))}: what a row-by-row
      * consumer (a block solver pushing multipliers out of a block) needs. O(one VJP).

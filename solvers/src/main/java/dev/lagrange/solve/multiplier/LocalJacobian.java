@@ -23,12 +23,22 @@ final class LocalJacobian {
         this.value = value;
     }
 
+    /** The number of structural entries of vector node i's rows. */
+    private static int supportSize(Program p, int i) {
+        int[] positions = new int[VectorKernels.rowLength(p, i)];
+        int size = 0;
+        for (int r = 0; r < p.width(i); r++) {
+            size += VectorKernels.rowSupport(p, i, r, positions);
+        }
+        return size;
+    }
+
     /** J at z. @param z Not modified. */
     static LocalJacobian at(Program p, double[] z) {
         int slots = p.slotCount();
         int edges = 0;
         for (int i = 0; i < p.size(); i++) {
-            edges += p.isVector(i) ? p.width(i) * VectorKernels.rowLength(p, i) : p.arity(i);
+            edges += p.isVector(i) ? supportSize(p, i) : p.arity(i);
         }
         int[] col = new int[edges];
         int[] rows = new int[edges];
@@ -38,12 +48,12 @@ final class LocalJacobian {
         int e = 0;
         for (int i = 0; i < p.size(); i++) {
             if (p.isVector(i)) {
-                // One dense row per slot; exact zeros (a matvec row's other rows of W) are dropped.
-                int length = VectorKernels.rowLength(p, i);
-                int[] rowSlots = new int[length];
-                double[] rowValues = new double[length];
+                // One row per slot, on its structural support; exact zeros are dropped.
+                VectorKernels.JacobianRows jacobianRows = new VectorKernels.JacobianRows(p, i, null, z);
+                int[] rowSlots = new int[jacobianRows.maxLength()];
+                double[] rowValues = new double[jacobianRows.maxLength()];
                 for (int r = 0; r < p.width(i); r++) {
-                    VectorKernels.jacobianRow(p, i, r, null, z, rowSlots, rowValues);
+                    int length = jacobianRows.row(r, rowSlots, rowValues);
                     for (int k = 0; k < length; k++) {
                         if (rowValues[k] != 0) {
                             col[e] = rowSlots[k];

@@ -14,7 +14,7 @@ import dev.lagrange.program.VectorKernels;
  * For an unknown u of a {@code solve} block, {@code f_u = z_u - g} cancels the identity exactly, so
  * its row is the equation's own gradient. Rows and columns are numbered by slot from the block's
  * first slot; a vector node has one row per slot, its entries from the VJPs of unit seeds
- * ({@link VectorKernels#jacobianRow}) and its pattern from its primitive's structural row support.
+ * ({@link VectorKernels.JacobianRows}) and its pattern from its primitive's structural row support.
  * Each evaluation is O(block slots + their arguments), plus O(width x arguments' width) per vector
  * node for the Jacobian.
  */
@@ -159,18 +159,18 @@ final class BlockSystem {
 
     /** The rows of vector node i, on its rows' structural support; false when a partial is not finite. */
     private boolean vectorRows(int i, double[] z, EntrySink sink) {
+        // The partials of a block node do not involve x: its arguments are values, never inputs.
+        VectorKernels.JacobianRows rows = new VectorKernels.JacobianRows(program, i, null, z);
         for (int r = 0, w = program.width(i); r < w; r++) {
             int rowIndex = program.slot(i) + r - s0;
             sink.add(rowIndex, rowIndex, 1);
-            // The partials of a block node do not involve x: its arguments are values, never inputs.
-            VectorKernels.jacobianRow(program, i, r, null, z, rowSlots, row);
-            int count = VectorKernels.rowSupport(program, i, r, support);
+            int count = rows.row(r, rowSlots, row);
             for (int e = 0; e < count; e++) {
-                double d = row[support[e]];
+                double d = row[e];
                 if (!Double.isFinite(d)) {
                     return false;
                 }
-                int col = rowSlots[support[e]];
+                int col = rowSlots[e];
                 if (inBlock(col)) {
                     sink.add(rowIndex, col - s0, -d);
                 }
