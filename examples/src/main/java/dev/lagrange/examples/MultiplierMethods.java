@@ -195,8 +195,8 @@ public final class MultiplierMethods {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("program-history.csv"), csv);
             Files.writeString(dir.resolve("lasso-history.csv"), lassoCsv);
-            plotProgram(programResults, dir.resolve("program-history"));
-            plotLasso(lassoResults, pStar, dir.resolve("lasso-history"));
+            plotProgram(programResults, dir.resolve("program-history.png"));
+            plotLasso(lassoResults, pStar, dir.resolve("lasso-history.png"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
