@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true",
         "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"})
 public class VectorNetworkDjlBenchmark {
-    @Param({"FLOAT64"})
+    @Param({"FLOAT64", "FLOAT32"})
     public String type;
 
     private DjlTanhNetwork djl;
