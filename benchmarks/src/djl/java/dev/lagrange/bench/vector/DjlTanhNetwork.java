@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.Arrays;
 
 /**
  * The {@link TanhNetwork} on DJL's PyTorch engine (CPU): {@code h_{l+1} = tanh(W_l h_l + b_l)},
@@ -44,7 +45,7 @@ public final class DjlTanhNetwork implements AutoCloseable {
     }
 
     private NDArray parameter(int from, Shape shape, DataType type) {
-        double[] values = java.util.Arrays.copyOfRange(net.inputs, from, from + (int) shape.size());
+        double[] values = Arrays.copyOfRange(net.inputs, from, from + (int) shape.size());
         NDArray a = manager.create(values, shape).toType(type, false);
         a.setRequiresGradient(true);
         return a;
