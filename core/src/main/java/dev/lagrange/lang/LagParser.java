@@ -1,5 +1,6 @@
 package dev.lagrange.lang;
 
+import static dev.lagrange.lang.Lexer.AT;
 import static dev.lagrange.lang.Lexer.CARET;
 import static dev.lagrange.lang.Lexer.COLON;
 import static dev.lagrange.lang.Lexer.COMMA;
@@ -32,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +75,13 @@ public final class LagParser {
         }
     }
 
+    /** The functions of vectors, by name: their argument count (elementwise maps reuse exp, tanh, ...). */
+    private static final Map<String, Integer> VECTOR_FUNCTIONS = Map.of(
+            "dot", 2, "softmax", 1, "logsumexp", 1, "squared_loss", 2, "cross_entropy", 2, "sum", 1);
+    /** The scalar functions that apply to each entry of a vector argument ({@link Program.Builder#map}). */
+    private static final java.util.Set<Primitive> MAPS =
+            java.util.EnumSet.of(Primitive.EXP, Primitive.TANH, Primitive.SIGMOID, Primitive.RELU);
+
     /** A variable name or temporary label as the parser tracks it. */
     private static final class Sym {
         Var var;
@@ -104,6 +113,8 @@ public final class LagParser {
     private final Map<String, Sym> names = new LinkedHashMap<>();
     private final Map<String, Sym> temps = new LinkedHashMap<>();
     private final Map<Integer, Integer> initTok = new HashMap<>();
+    /** {rows, columns} of each matrix input, by builder id; every other node is a vector of its width. */
+    private final Map<Integer, int[]> matrices = new HashMap<>();
     private final List<String> loopNames = new ArrayList<>();
     private final List<Double> loopValues = new ArrayList<>();
     private int pos;
@@ -111,6 +122,8 @@ public final class LagParser {
     private int loopDepth;
     private long unrolled;
     private boolean hasOutput;
+    private Var objective;
+    private int objectiveTok;
 
     private LagParser(String source, Diagnostics diagnostics) {
         diag = diagnostics;
@@ -164,6 +177,9 @@ public final class LagParser {
         }
         if (!hasOutput) {
             report(lex.count - 1, "the program has no output: add a line 'output NAME'");
+        } else if (b.width(objective) > 1) {
+            report(objectiveTok, "the objective '" + objective + "' is a vector of " + b.width(objective)
+                    + " entries: reduce it to a scalar (sum, dot, a loss)");
         }
         if (!diag.isEmpty()) {
             return null;
@@ -257,6 +273,10 @@ public final class LagParser {
             Var v;
             if (r.isPending()) {
                 v = b.apply(r.f, r.p, r.args);
+            } else if (r.made) {
+                v = r.var;
+            } else if (r.var != null && b.width(r.var) > 1) {
+                v = vectorCopy(null, r.var);
             } else if (r.var != null) {
                 v = b.apply(Primitive.IDENTITY, r.var);
             } else {
@@ -272,13 +292,35 @@ public final class LagParser {
             duplicate(t, s);
             return;
         }
-        Var v = r.isPending() ? b.define(t.name, r.f, r.p, r.args)
-                : b.define(t.name, Primitive.IDENTITY, NONE, materialize(r));
+        Var v;
+        if (r.isPending()) {
+            v = b.define(t.name, r.f, r.p, r.args);
+        } else if (r.var != null && b.width(r.var) > 1) {
+            if (s != null) {
+                report(t.tok, "'" + t.name + "' is a vector of " + b.width(r.var) + " entries but is used before"
+                        + " this definition (at " + diag.where(lex.start[s.useTok]) + ") as a scalar: define a"
+                        + " vector before its first use");
+                s.defTok = t.tok;
+                return;
+            }
+            v = r.made ? b.let(t.name, r.var) : vectorCopy(t.name, r.var);
+        } else if (r.made && s == null) {
+            v = b.let(t.name, r.var); // a reduction (dot, sum, a loss): its node takes the name
+        } else {
+            v = b.define(t.name, Primitive.IDENTITY, NONE, materialize(r));
+        }
         if (s == null) {
             s = new Sym(v);
             names.put(t.name, s);
         }
         s.defTok = t.tok;
+    }
+
+    /** {@code name = v} for a vector v: one copy node of v's width ({@code name} null for a temporary). */
+    private Var vectorCopy(String name, Var value) {
+        Var v = b.declareVector(name, b.width(value));
+        b.defineVector(v, value);
+        return v;
     }
 
     /** After an error in a definition: the name counts as defined, so its uses are not reported too. */
@@ -315,30 +357,48 @@ public final class LagParser {
             int tok = pos;
             Target base = target(false);
             List<int[]> ranges = new ArrayList<>();
-            while (kind() == LBRACKET && !base.temp) {
+            boolean matrix = false;
+            while (kind() == LBRACKET && !base.temp && !matrix) {
                 pos++;
-                int lo = integer("an index");
-                int hi = lo;
-                if (kind() == DOTDOT) {
-                    pos++;
-                    hi = integer("an index");
+                ranges.add(indexRange());
+                if (accept(COMMA)) {
+                    if (ranges.size() > 1) {
+                        fail(pos - 1, "a matrix input takes one pair of brackets: " + base.name + "[rows, columns]");
+                    }
+                    matrix = true;
+                    ranges.add(indexRange());
                 }
                 expect(RBRACKET, "']'");
-                ranges.add(new int[] {lo, hi});
             }
-            double value = Double.NaN;
-            if (kind() == EQUALS) {
-                pos++;
-                value = constant("an input's default value");
-            }
-            if (ranges.isEmpty()) {
-                input(base, value);
-                continue;
+            if (matrix && kind() == LBRACKET) {
+                fail(pos, "a matrix input takes one pair of brackets: " + base.name + "[rows, columns]");
             }
             long total = 1;
             for (int[] r : ranges) {
                 total *= Math.max(0, (long) r[1] - r[0] + 1);
                 count(total, tok);
+            }
+            double value = Double.NaN;
+            double[] values = null;
+            if (kind() == EQUALS) {
+                pos++;
+                if (kind() == LBRACKET && !ranges.isEmpty()) {
+                    values = defaultList(base.name, total);
+                } else {
+                    value = constant("an input's default value");
+                }
+            }
+            if (ranges.isEmpty()) {
+                input(base, value);
+                continue;
+            }
+            if (values == null) {
+                values = new double[(int) total];
+                Arrays.fill(values, value);
+            }
+            if (matrix) {
+                inputMatrix(base, ranges.get(0), ranges.get(1), values);
+                continue;
             }
             int[] at = new int[ranges.size()];
             for (int k = 0; k < at.length; k++) {
@@ -351,7 +411,7 @@ public final class LagParser {
                 for (int k : at) {
                     name.append('[').append(k).append(']');
                 }
-                input(new Target(name.toString(), false, tok), value);
+                input(new Target(name.toString(), false, tok), values[(int) m]);
                 for (int k = at.length - 1; k >= 0; k--) { // row-major: the last index runs fastest
                     if (at[k] < ranges.get(k)[1]) {
                         at[k]++;
@@ -361,6 +421,64 @@ public final class LagParser {
                 }
             }
         } while (accept(COMMA));
+    }
+
+    /** {@code A..B} or a single index {@code A} (the range A..A) in an input declaration. */
+    private int[] indexRange() {
+        int lo = integer("an index");
+        int hi = lo;
+        if (kind() == DOTDOT) {
+            pos++;
+            hi = integer("an index");
+        }
+        return new int[] {lo, hi};
+    }
+
+    /** {@code [v1, v2, ...]}: one default value per declared entry, in order (row-major). */
+    private double[] defaultList(String name, long entries) {
+        int open = pos++;
+        List<Double> list = new ArrayList<>();
+        do {
+            list.add(constant("an input's default value"));
+        } while (accept(COMMA));
+        expect(RBRACKET, "']'");
+        if (list.size() != entries) {
+            fail(open, "'" + name + "' declares " + entries(entries) + " but the list has "
+                    + plural(list.size(), "value"));
+        }
+        double[] values = new double[list.size()];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = list.get(k);
+        }
+        return values;
+    }
+
+    /** {@code input W[r0..r1, c0..c1]}: one matrix input node, row-major, labelled from r0 and c0. */
+    private void inputMatrix(Target t, int[] rows, int[] cols, double[] values) {
+        int m = rows[1] - rows[0] + 1;
+        int n = cols[1] - cols[0] + 1;
+        if (m < 1 || n < 1) {
+            fail(t.tok, "matrix input '" + t.name + "' has no entries (" + rows[0] + ".." + rows[1] + ", "
+                    + cols[0] + ".." + cols[1] + ")");
+        }
+        Sym s = names.get(t.name);
+        if (s != null) {
+            if (s.defTok >= 0) {
+                duplicate(t, s);
+            } else {
+                report(t.tok, "matrix input '" + t.name + "' is used before its declaration (at "
+                        + diag.where(lex.start[s.useTok]) + "): declare it first");
+                s.defTok = t.tok;
+            }
+            return;
+        }
+        Var v = b.inputMatrix(t.name, m, n, values, rows[0], cols[0]);
+        if (n > 1) {
+            matrices.put(v.id(), new int[] {m, n});
+        }
+        s = new Sym(v);
+        s.defTok = t.tok;
+        names.put(t.name, s);
     }
 
     private void input(Target t, double value) {
@@ -382,7 +500,13 @@ public final class LagParser {
     private void outputStatement() {
         pos++;
         do {
-            b.output(reference());
+            int tok = pos;
+            Var v = reference();
+            b.output(v);
+            if (!hasOutput) {
+                objective = v;
+                objectiveTok = tok;
+            }
             hasOutput = true;
         } while (accept(COMMA));
     }
@@ -492,9 +616,16 @@ public final class LagParser {
             depth = 0;
             count(1, pos);
             try {
+                int first = pos;
                 Operand lhs = early(expression());
+                int equals = pos;
                 expect(EQUALS, "'=' (an equation is lhs = rhs)");
                 Operand rhs = expression();
+                if (isVector(lhs) || isVector(rhs)) {
+                    fail(first, "an equation of a solve block must be scalar but '"
+                            + (isVector(lhs) ? span(first, equals) : span(equals + 1, pos)) + "' "
+                            + describeShape(isVector(lhs) ? lhs : rhs));
+                }
                 residuals.add(rhs.isConstant() && rhs.c == 0 ? materialize(lhs)
                         : materialize(combine(MINUS, lhs, rhs)));
                 if (pos < close && kind() != NEWLINE) {
@@ -525,6 +656,10 @@ public final class LagParser {
 
     private static String plural(int n, String word) {
         return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    private static String entries(long n) {
+        return n + (n == 1 ? " entry" : " entries");
     }
 
     /** The index of the '}' that closes the '{' at {@code open}, or of the end of file. */
@@ -665,15 +800,29 @@ public final class LagParser {
     /** expression := term (('+' | '-') term)* */
     private Operand expression() {
         enter();
+        int first = pos;
         Operand left = term();
         while (kind() == PLUS || kind() == MINUS) {
-            byte op = kind();
-            pos++;
+            int opTok = pos++;
             left = early(left);
-            left = combine(op, left, term());
+            int second = pos;
+            left = binary(opTok, left, term(), first, second);
         }
         depth--;
         return left;
+    }
+
+    /**
+     * {@code left op right}, where {@code left} spans tokens {@code first .. opTok - 1} and
+     * {@code right} starts at {@code second} and ends before {@code pos}: scalars fold and combine,
+     * vectors go to the builder's vector operations, with the operands' text in any error.
+     */
+    private Operand binary(int opTok, Operand left, Operand right, int first, int second) {
+        byte op = kindAt(opTok);
+        if (op == AT || isVector(left) || isVector(right)) {
+            return vectorBinary(op, left, right, span(first, pos), span(first, opTok), span(second, pos), first);
+        }
+        return combine(op, left, right);
     }
 
     /** One level deeper into an expression; the depth is reset at each statement, so errors need not unwind it. */
@@ -685,12 +834,13 @@ public final class LagParser {
 
     /** term := unary (('*' | '/') unary)* */
     private Operand term() {
+        int first = pos;
         Operand left = unary();
-        while (kind() == STAR || kind() == SLASH) {
-            byte op = kind();
-            pos++;
+        while (kind() == STAR || kind() == SLASH || kind() == AT) {
+            int opTok = pos++;
             left = early(left);
-            left = combine(op, left, unary());
+            int second = pos;
+            left = binary(opTok, left, unary(), first, second);
         }
         return left;
     }
@@ -702,7 +852,18 @@ public final class LagParser {
             negations += kind() == MINUS ? 1 : 0;
             pos++;
         }
+        int first = pos;
         Operand r = power();
+        if (negations > 0 && isVector(r)) {
+            if (matrices.containsKey(r.var.id())) {
+                fail(first, "'" + span(first, pos) + "' is a " + shape(r) + " matrix: negate its product instead,"
+                        + " -(" + span(first, pos) + " @ x)");
+            }
+            for (int k = 0; k < negations; k++) {
+                r = Operand.made(b.scale(-1, r.var));
+            }
+            return r;
+        }
         for (int k = 0; k < negations; k++) {
             r = r.isConstant() ? Operand.constant(-r.c) : Operand.pending(Primitive.NEG, NONE, materialize(r));
         }
@@ -711,15 +872,22 @@ public final class LagParser {
 
     /** power := primary ('^' unary)?, right-associative through unary. */
     private Operand power() {
+        int first = pos;
         Operand base = primary();
         if (kind() != CARET) {
             return base;
         }
-        pos++;
+        int opTok = pos++;
         base = early(base);
         enter();
+        int second = pos;
         Operand exponent = unary();
         depth--;
+        if (isVector(base) || isVector(exponent)) {
+            Operand v = isVector(base) ? base : exponent;
+            fail(opTok, "'" + span(first, pos) + "': '^' takes scalars but '" + span(isVector(base) ? first : second,
+                    isVector(base) ? opTok : pos) + "' " + describeShape(v));
+        }
         return combine(CARET, base, exponent);
     }
 
@@ -769,13 +937,17 @@ public final class LagParser {
                 return Operand.constant(Double.POSITIVE_INFINITY);
             }
             case "sum" -> {
-                return sum(tok);
+                boolean loop = kind() != LPAREN || kindAt(pos + 1) == IDENT && lex.is(pos + 2, "in");
+                return loop ? sum(tok) : vectorCall(tok, word);
             }
             default -> {
             }
         }
         if (FUNCTIONS.containsKey(word)) {
             return call(tok, FUNCTIONS.get(word));
+        }
+        if (VECTOR_FUNCTIONS.containsKey(word)) {
+            return vectorCall(tok, word);
         }
         if (Names.RESERVED.contains(word)) {
             fail(tok, "unexpected " + lex.describe(tok));
@@ -796,11 +968,18 @@ public final class LagParser {
     }
 
     private List<Operand> arguments() {
+        return arguments(new ArrayList<>());
+    }
+
+    /** The arguments of a call; {@code text} receives each argument's source text, for messages. */
+    private List<Operand> arguments(List<String> text) {
         expect(LPAREN, "'('");
         List<Operand> args = new ArrayList<>();
         if (kind() != RPAREN) {
             do {
+                int first = pos;
                 args.add(early(expression()));
+                text.add(span(first, pos));
             } while (accept(COMMA));
         }
         expect(RPAREN, "')'");
@@ -811,8 +990,20 @@ public final class LagParser {
         if (kind() != LPAREN) {
             fail(tok, "'" + f.symbol() + "' is a function: call it as " + f.symbol() + "(...)");
         }
-        List<Operand> args = arguments();
+        List<String> text = new ArrayList<>();
+        List<Operand> args = arguments(text);
         int n = args.size();
+        for (int k = 0; k < n; k++) {
+            Operand a = args.get(k);
+            if (!isVector(a)) {
+                continue;
+            }
+            if (n == 1 && MAPS.contains(f)) {
+                return Operand.made(b.map(f, a.var));
+            }
+            fail(tok, f.symbol() + " takes scalars but '" + text.get(k) + "' " + describeShape(a)
+                    + " (exp, tanh, sigmoid and relu apply to each entry of a vector)");
+        }
         if (f == Primitive.WEIGHTED_SUM) {
             return weightedSum(tok, args);
         }
@@ -835,6 +1026,37 @@ public final class LagParser {
             v[k] = materialize(args.get(k));
         }
         return Operand.pending(f, NONE, v);
+    }
+
+    /**
+     * {@code dot(a, b)}, {@code sum(v)}, {@code softmax(v)}, {@code logsumexp(v)},
+     * {@code squared_loss(yhat, y)}, {@code cross_entropy(logits, y)}: one vector node each.
+     */
+    private Operand vectorCall(int tok, String name) {
+        if (kind() != LPAREN) {
+            fail(tok, "'" + name + "' is a function: call it as " + name + "(...)");
+        }
+        List<String> text = new ArrayList<>();
+        List<Operand> args = arguments(text);
+        int arity = VECTOR_FUNCTIONS.get(name);
+        if (args.size() != arity) {
+            report(tok, name + " takes " + plural(arity, "argument") + ", got " + args.size());
+            return Operand.constant(Double.NaN);
+        }
+        Var a = materialize(args.get(0));
+        Var y = arity == 2 ? materialize(args.get(1)) : null;
+        if (y != null && b.width(a) != b.width(y)) {
+            fail(tok, "'" + span(tok, pos) + "': '" + text.get(0) + "' has " + entries(b.width(a)) + " but '"
+                    + text.get(1) + "' has " + entries(b.width(y)));
+        }
+        return Operand.made(switch (name) {
+            case "dot" -> b.dot(a, y);
+            case "sum" -> b.vectorSum(a);
+            case "softmax" -> b.softmax(a);
+            case "logsumexp" -> b.logsumexp(a);
+            case "squared_loss" -> b.squaredLoss(a, y);
+            default -> b.crossEntropy(a, y);
+        });
     }
 
     /** {@code wsum(c0, c1, z1, ..., ck, zk)}, taken literally: one weighted-sum node, never folded. */
@@ -894,6 +1116,10 @@ public final class LagParser {
                     loopValues.set(loopValues.size() - 1, (double) i);
                     pos = body;
                     Operand term = expression();
+                    if (isVector(term)) {
+                        fail(body, "a sum term must be a scalar but '" + span(body, pos) + "' " + describeShape(term)
+                                + " (sum(v) adds the entries of a vector)");
+                    }
                     if (term.isConstant()) {
                         c0 += term.c;
                     } else if (term.isPending() && term.f == Primitive.WEIGHTED_SUM && term.args.length == 1
@@ -977,6 +1203,88 @@ public final class LagParser {
                 return Operand.pending(Primitive.POW, NONE, materialize(left), materialize(right));
             }
         }
+    }
+
+    /**
+     * {@code left op right} where an operand is a vector or the operator is {@code @}: {@code @} is
+     * a matrix-vector product, {@code + - *} act entry by entry on vectors of one width, and a
+     * constant or scalar variable times a vector (or a vector divided by a constant) scales it.
+     */
+    private Operand vectorBinary(byte op, Operand left, Operand right, String whole, String l, String r, int tok) {
+        String where = "'" + whole + "': ";
+        boolean lv = isVector(left);
+        boolean rv = isVector(right);
+        if (op == AT) {
+            if (!lv) {
+                fail(tok, where + "'@' needs a matrix on its left but '" + l + "' " + describeShape(left));
+            }
+            int[] shape = shapeOf(left);
+            Var x = materialize(right);
+            if (b.width(x) != shape[1]) {
+                fail(tok, where + l + " is " + shape[0] + "x" + shape[1] + " but " + r + " "
+                        + (rv ? "has " + entries(b.width(x)) : "is a scalar"));
+            }
+            return Operand.made(b.matvec(left.var, x));
+        }
+        if (op == STAR && lv != rv) {
+            Operand c = lv ? right : left;
+            Var v = (lv ? left : right).var;
+            return Operand.made(c.isConstant() ? b.scale(c.c, v) : b.scale(materialize(c), v));
+        }
+        if (op == SLASH && lv && right.isConstant()) {
+            return Operand.made(b.scale(1 / right.c, left.var));
+        }
+        if (op == SLASH) {
+            fail(tok, where + "a vector can only be divided by a constant, and nothing by a vector; '"
+                    + (lv ? r : l) + "' " + describeShape(lv ? right : left));
+        }
+        if (lv != rv) {
+            fail(tok, where + "'" + lex.text(tok) + "' of a vector and a scalar: '" + l + "' " + describeShape(left)
+                    + " but '" + r + "' " + describeShape(right));
+        }
+        int wl = b.width(left.var);
+        int wr = b.width(right.var);
+        if (wl != wr) {
+            fail(tok, where + l + " has " + entries(wl) + " but " + r + " has " + entries(wr));
+        }
+        return Operand.made(switch (op) {
+            case PLUS -> b.vectorAdd(left.var, right.var);
+            case MINUS -> b.vectorSub(left.var, right.var);
+            default -> b.hadamard(left.var, right.var);
+        });
+    }
+
+    /** Whether {@code r} is a vector or matrix node (a node wider than one slot). */
+    private boolean isVector(Operand r) {
+        return r.var != null && (b.width(r.var) > 1 || matrices.containsKey(r.var.id()));
+    }
+
+    /** {rows, columns}: a matrix input's shape, else a vector's width by 1. */
+    private int[] shapeOf(Operand r) {
+        int[] shape = r.var == null ? null : matrices.get(r.var.id());
+        return shape != null ? shape : new int[] {r.var == null ? 1 : b.width(r.var), 1};
+    }
+
+    private String shape(Operand r) {
+        int[] shape = shapeOf(r);
+        return shape[0] + "x" + shape[1];
+    }
+
+    /** How a message describes an operand's shape: "is a scalar", "has 3 entries", "is a 3x4 matrix". */
+    private String describeShape(Operand r) {
+        if (!isVector(r)) {
+            return "is a scalar";
+        }
+        return matrices.containsKey(r.var.id()) ? "is a " + shape(r) + " matrix" : "has " + entries(b.width(r.var));
+    }
+
+    /** The source text of tokens {@code from .. to - 1}, shortened to 40 characters for messages. */
+    private String span(int from, int to) {
+        if (to <= from) {
+            return lex.describe(from);
+        }
+        String text = lex.source.substring(lex.start[from], lex.end[to - 1]);
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.lagrange.lang;
 
 import dev.lagrange.primitive.Primitive;
+import dev.lagrange.primitive.VectorPrimitive;
 import dev.lagrange.program.Program;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
@@ -63,11 +64,23 @@ public final class LagPrinter {
         PriorityQueue<int[]> waitingDefinitions = new PriorityQueue<>((u, v) -> Integer.compare(u[0], v[0]));
         int nextInput = 0;
         for (int i = 0; i < n; i++) {
-            Primitive f = p.primitive(i);
             if (inline[i]) {
                 continue; // written inside its user's statement
             }
-            if (f == Primitive.INPUT) {
+            if (p.isVector(i)) {
+                if (p.vectorPrimitive(i) == VectorPrimitive.INPUT) {
+                    if (p.inputIndex(i) != nextInput || !waitingInputs.isEmpty() || p.name(i) == null) {
+                        throw new IllegalArgumentException("input block " + p.label(i)
+                                + (p.name(i) == null ? " has no name" : " stands out of input order"));
+                    }
+                    inputBlock(i);
+                    nextInput += p.width(i);
+                } else if (deferred[i]) {
+                    throw new IllegalArgumentException("vector node " + p.label(i) + " reads a later node");
+                } else {
+                    definition(i);
+                }
+            } else if (p.primitive(i) == Primitive.INPUT) {
                 int k = p.inputIndex(i);
                 if (k != nextInput) {
                     out.append("declare ").append(label[i]).append('\n');
@@ -81,7 +94,7 @@ public final class LagPrinter {
                     input(next);
                     nextInput++;
                 }
-            } else if (f == Primitive.CONSTANT) {
+            } else if (p.primitive(i) == Primitive.CONSTANT) {
                 if (p.name(i) != null) {
                     throw new IllegalArgumentException("constant node " + i + " is named '" + p.name(i) + "'");
                 }
@@ -134,24 +147,21 @@ public final class LagPrinter {
         int[] height = new int[n];
         for (int i = 0; i < n; i++) {
             first[i] = i;
-            Primitive f = p.primitive(i);
-            if (f == Primitive.INPUT || f == Primitive.CONSTANT) {
+            if (isLeaf(i)) {
                 continue;
             }
             if (maxArgument(i) > i) {
                 deferred[i] = true;
                 continue;
             }
-            if (f == Primitive.IDENTITY) {
+            if (isCopy(i)) {
                 continue; // written 'name = label': nothing to inline into
             }
             int[] a = p.arguments(i);
             int expected = i - 1;
             for (int k = a.length - 1; k >= 0; k--) {
                 int j = a[k];
-                Primitive g = p.primitive(j);
-                if (j == expected && p.name(j) == null && uses[j] == 1 && !deferred[j]
-                        && g != Primitive.INPUT && g != Primitive.CONSTANT && g != Primitive.IDENTITY
+                if (j == expected && p.name(j) == null && uses[j] == 1 && !deferred[j] && !isLeaf(j) && !isCopy(j)
                         && height[j] < MAX_INLINE) {
                     inline[j] = true;
                     expected = first[j] - 1;
@@ -161,6 +171,19 @@ public final class LagPrinter {
             first[i] = expected + 1;
         }
         return deferred;
+    }
+
+    /** Inputs and constants: written as statements of their own, never inline. */
+    private boolean isLeaf(int i) {
+        if (p.isVector(i)) {
+            return p.vectorPrimitive(i) == VectorPrimitive.INPUT;
+        }
+        return p.primitive(i) == Primitive.INPUT || p.primitive(i) == Primitive.CONSTANT;
+    }
+
+    /** Copies {@code a = b}, scalar or vector. */
+    private boolean isCopy(int i) {
+        return p.isVector(i) ? p.vectorPrimitive(i) == VectorPrimitive.COPY : p.primitive(i) == Primitive.IDENTITY;
     }
 
     private int maxArgument(int i) {
@@ -180,9 +203,49 @@ public final class LagPrinter {
         out.append('\n');
     }
 
+    /**
+     * {@code input W[r0..r1, c0..c1] = d}: one matrix or vector input node ({@code x[r0..r1, c0]}
+     * for a single column), with one default, none, or a row-major list {@code [d1, d2, ...]}.
+     */
+    private void inputBlock(int i) {
+        double[] c = p.parameters(i);
+        int k0 = (int) c[0];
+        int w = (int) c[1];
+        int cols = (int) c[2];
+        int rowBase = (int) c[3];
+        int colBase = (int) c[4];
+        out.append("input ").append(label[i]).append('[');
+        range(rowBase, w / cols);
+        out.append(", ");
+        range(colBase, cols);
+        out.append(']');
+        boolean same = true;
+        for (int k = 1; k < w; k++) {
+            same &= Double.doubleToLongBits(p.inputDefault(k0 + k)) == Double.doubleToLongBits(p.inputDefault(k0));
+        }
+        if (same && !Double.isNaN(p.inputDefault(k0))) {
+            out.append(" = ").append(number(p.inputDefault(k0)));
+        } else if (!same) {
+            out.append(" = [");
+            for (int k = 0; k < w; k++) {
+                out.append(k == 0 ? "" : ", ").append(number(p.inputDefault(k0 + k)));
+            }
+            out.append(']');
+        }
+        out.append('\n');
+    }
+
+    /** {@code lo..hi}, or {@code lo} alone for one index. */
+    private void range(int lo, int count) {
+        out.append(lo);
+        if (count > 1) {
+            out.append("..").append(lo + count - 1);
+        }
+    }
+
     private void definition(int i) {
         out.append(label[i]).append(" = ");
-        if (p.primitive(i) == Primitive.IDENTITY) {
+        if (isCopy(i)) {
             out.append(label[p.arguments(i)[0]]);
         } else {
             expression(i);
@@ -192,6 +255,10 @@ public final class LagPrinter {
 
     /** The right-hand side that makes the parser create node {@code i} (and its inlined arguments). */
     private void expression(int i) {
+        if (p.isVector(i)) {
+            vectorExpression(i);
+            return;
+        }
         Primitive f = p.primitive(i);
         int[] a = p.arguments(i);
         double[] c = p.parameters(i);
@@ -240,6 +307,37 @@ public final class LagPrinter {
         }
     }
 
+    /**
+     * A vector node's right-hand side: {@code W @ x}, {@code a + b}, {@code a - b}, {@code a * b}
+     * (entry by entry), {@code c * a}, {@code s * a}, or a call {@code tanh(a)}, {@code dot(a, b)},
+     * {@code sum(a)}, ...
+     */
+    private void vectorExpression(int i) {
+        VectorPrimitive f = p.vectorPrimitive(i);
+        int[] a = p.arguments(i);
+        switch (f) {
+            case MATVEC, ADD, SUB, HADAMARD, SCALE_BY -> {
+                operand(a[0]);
+                out.append(' ').append(f == VectorPrimitive.SCALE_BY ? "*" : f.symbol()).append(' ');
+                operand(a[1]);
+            }
+            case SCALE -> {
+                out.append(number(p.parameters(i)[1])).append(" * ");
+                operand(a[0]);
+            }
+            default -> { // maps and reductions: the function of that name
+                out.append(f.symbol()).append('(');
+                for (int k = 0; k < a.length; k++) {
+                    if (k > 0) {
+                        out.append(", ");
+                    }
+                    argument(a[k]);
+                }
+                out.append(')');
+            }
+        }
+    }
+
     /** An operand of an operator: a label, a call, or an inlined operator expression in parentheses. */
     private void operand(int j) {
         if (inline[j] && isCall(j)) {
@@ -264,6 +362,12 @@ public final class LagPrinter {
 
     /** Whether node {@code j} is written as a call {@code f(...)}, which needs no parentheses. */
     private boolean isCall(int j) {
+        if (p.isVector(j)) {
+            return switch (p.vectorPrimitive(j)) {
+                case MATVEC, ADD, SUB, HADAMARD, SCALE, SCALE_BY -> false;
+                default -> true;
+            };
+        }
         return switch (p.primitive(j)) {
             case NEG, ADD, SUB, MUL, DIV, POWC -> false;
             case WEIGHTED_SUM -> p.arity(j) != 1;
