@@ -1239,7 +1239,7 @@ public final class LagParser {
                     + (lv ? r : l) + "' " + describeShape(lv ? right : left));
         }
         if (lv != rv) {
-            fail(tok, where + "'" + lex.text(tok) + "' of a vector and a scalar: '" + l + "' " + describeShape(left)
+            fail(tok, where + "'" + (op == PLUS ? "+" : op == MINUS ? "-" : "*") + "' of a vector and a scalar: '" + l + "' " + describeShape(left)
                     + " but '" + r + "' " + describeShape(right));
         }
         int wl = b.width(left.var);
