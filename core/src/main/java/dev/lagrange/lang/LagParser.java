@@ -62,6 +62,8 @@ public final class LagParser {
     public static final int MAX_LOOP_DEPTH = 64;
     /** The most statements, loop iterations and sum terms one program may unroll to. */
     public static final long MAX_UNROLLED = 10_000_000;
+    /** The most passes over one file: each pass after the first knows more vectors used before their definitions. */
+    static final int MAX_PASSES = 8;
 
     private static final double[] NONE = new double[0];
     private static final Map<String, Primitive> FUNCTIONS = new HashMap<>();
@@ -125,9 +127,15 @@ public final class LagParser {
     private Var objective;
     private int objectiveTok;
 
-    private LagParser(String source, Diagnostics diagnostics) {
+    /** Widths of the vectors used before their definitions, learned by an earlier pass. */
+    private final Map<String, Integer> widths;
+    /** Widths learned by this pass: vectors it took for scalars at their first use. */
+    private final Map<String, Integer> learned = new HashMap<>();
+
+    private LagParser(String source, Diagnostics diagnostics, Map<String, Integer> widths) {
         diag = diagnostics;
         lex = new Lexer(source, diag);
+        this.widths = widths;
     }
 
     /**
@@ -137,15 +145,29 @@ public final class LagParser {
      * @throws LagException listing every error found
      */
     public static Program parse(String source, String file) {
-        Diagnostics diagnostics = new Diagnostics(file, source);
-        Program program = null;
-        try {
-            program = new LagParser(source, diagnostics).program();
-        } catch (Diagnostics.Stop stop) {
-            // the error limit was reached; what was found is reported below
-        } catch (StackOverflowError e) {
+        Map<String, Integer> widths = new HashMap<>();
+        Diagnostics diagnostics;
+        Program program;
+        int pass = 0;
+        while (true) {
             diagnostics = new Diagnostics(file, source);
-            diagnostics.error(0, "the program is nested too deeply to parse");
+            program = null;
+            LagParser parser = new LagParser(source, diagnostics, widths);
+            try {
+                program = parser.program();
+            } catch (Diagnostics.Stop stop) {
+                // the error limit was reached; what was found is reported below
+            } catch (StackOverflowError e) {
+                diagnostics = new Diagnostics(file, source);
+                diagnostics.error(0, "the program is nested too deeply to parse");
+            }
+            // A vector used before its definition was taken for a scalar: parse again, declaring it
+            // with the width its definition showed (a cycle v = r + 0.9 * P @ v). Each pass learns at
+            // least one name, and a program has few such names.
+            if (parser.learned.isEmpty() || ++pass > MAX_PASSES) {
+                break;
+            }
+            widths.putAll(parser.learned);
         }
         if (!diagnostics.isEmpty() || program == null) {
             throw new LagException(diagnostics.sorted());
@@ -293,17 +315,23 @@ public final class LagParser {
             return;
         }
         Var v;
+        if (s != null && b.width(s.var) > 1 && !(r.var != null && b.width(r.var) > 1)) {
+            report(t.tok, "'" + t.name + "' is used as a vector of " + b.width(s.var) + " entries (at "
+                    + diag.where(lex.start[s.useTok]) + ") but defined as a scalar");
+            s.defTok = t.tok;
+            return;
+        }
         if (r.isPending()) {
             v = b.define(t.name, r.f, r.p, r.args);
         } else if (r.var != null && b.width(r.var) > 1) {
-            if (s != null) {
+            if (s != null && b.width(s.var) == 1) {
+                learned.put(t.name, b.width(r.var));
                 report(t.tok, "'" + t.name + "' is a vector of " + b.width(r.var) + " entries but is used before"
-                        + " this definition (at " + diag.where(lex.start[s.useTok]) + ") as a scalar: define a"
-                        + " vector before its first use");
+                        + " this definition (at " + diag.where(lex.start[s.useTok]) + ") as a scalar");
                 s.defTok = t.tok;
                 return;
             }
-            v = r.made ? b.let(t.name, r.var) : vectorCopy(t.name, r.var);
+            v = s != null ? b.defineVector(s.var, r.var) : r.made ? b.let(t.name, r.var) : vectorCopy(t.name, r.var);
         } else if (r.made && s == null) {
             v = b.let(t.name, r.var); // a reduction (dot, sum, a loss): its node takes the name
         } else {
@@ -539,7 +567,7 @@ public final class LagParser {
                         + " is already in use; declare it before its first use");
                 continue;
             }
-            Sym s = new Sym(b.declare(t.temp ? null : t.name));
+            Sym s = new Sym(placeholder(t.temp ? null : t.name));
             s.useTok = t.tok;
             s.declaredTemp = t.temp;
             table.put(t.name, s);
@@ -748,11 +776,17 @@ public final class LagParser {
     private Var use(String name, int tok) {
         Sym s = names.get(name);
         if (s == null) {
-            s = new Sym(b.declare(name));
+            s = new Sym(placeholder(name));
             s.useTok = tok;
             names.put(name, s);
         }
         return s.var;
+    }
+
+    /** A variable used before its definition: a vector of the width an earlier pass learned, or a scalar. */
+    private Var placeholder(String name) {
+        Integer w = name == null ? null : widths.get(name);
+        return w != null ? b.declareVector(name, w) : b.declare(name);
     }
 
     private Var temporary(Target t) {
@@ -855,10 +889,7 @@ public final class LagParser {
         int first = pos;
         Operand r = power();
         if (negations > 0 && isVector(r)) {
-            if (matrices.containsKey(r.var.id())) {
-                fail(first, "'" + span(first, pos) + "' is a " + shape(r) + " matrix: negate its product instead,"
-                        + " -(" + span(first, pos) + " @ x)");
-            }
+            r = productAhead(r, span(first, pos), first);
             for (int k = 0; k < negations; k++) {
                 r = Operand.made(b.scale(-1, r.var));
             }
@@ -1045,7 +1076,8 @@ public final class LagParser {
         }
         Var a = materialize(args.get(0));
         Var y = arity == 2 ? materialize(args.get(1)) : null;
-        if (y != null && b.width(a) != b.width(y)) {
+        if (y != null && b.width(a) != b.width(y)
+                && !learn(args.get(0), b.width(y)) && !learn(args.get(1), b.width(a))) {
             fail(tok, "'" + span(tok, pos) + "': '" + text.get(0) + "' has " + entries(b.width(a)) + " but '"
                     + text.get(1) + "' has " + entries(b.width(y)));
         }
@@ -1215,30 +1247,25 @@ public final class LagParser {
         boolean lv = isVector(left);
         boolean rv = isVector(right);
         if (op == AT) {
-            if (!lv) {
-                fail(tok, where + "'@' needs a matrix on its left but '" + l + "' " + describeShape(left));
-            }
-            int[] shape = shapeOf(left);
-            Var x = materialize(right);
-            if (b.width(x) != shape[1]) {
-                fail(tok, where + l + " is " + shape[0] + "x" + shape[1] + " but " + r + " "
-                        + (rv ? "has " + entries(b.width(x)) : "is a scalar"));
-            }
-            return Operand.made(b.matvec(left.var, x));
+            return matvec(left, right, where, l, r, tok);
         }
         if (op == STAR && lv != rv) {
             Operand c = lv ? right : left;
-            Var v = (lv ? left : right).var;
-            return Operand.made(c.isConstant() ? b.scale(c.c, v) : b.scale(materialize(c), v));
+            Var s = c.isConstant() ? null : materialize(c);
+            Var v = productAhead(lv ? left : right, lv ? l : r, tok).var;
+            return Operand.made(s == null ? b.scale(c.c, v) : b.scale(s, v));
         }
         if (op == SLASH && lv && right.isConstant()) {
-            return Operand.made(b.scale(1 / right.c, left.var));
+            return Operand.made(b.scale(1 / right.c, productAhead(left, l, tok).var));
         }
         if (op == SLASH) {
             fail(tok, where + "a vector can only be divided by a constant, and nothing by a vector; '"
                     + (lv ? r : l) + "' " + describeShape(lv ? right : left));
         }
         if (lv != rv) {
+            if (op != STAR) {
+                learn(lv ? right : left, b.width((lv ? left : right).var));
+            }
             fail(tok, where + "'" + (op == PLUS ? "+" : op == MINUS ? "-" : "*") + "' of a vector and a scalar: '" + l + "' " + describeShape(left)
                     + " but '" + r + "' " + describeShape(right));
         }
@@ -1252,6 +1279,51 @@ public final class LagParser {
             case MINUS -> b.vectorSub(left.var, right.var);
             default -> b.hadamard(left.var, right.var);
         });
+    }
+
+    /** {@code m @ x}: m a matrix input (or an n-vector, an n x 1 matrix) and x of m's column count. */
+    private Operand matvec(Operand m, Operand x, String where, String l, String r, int tok) {
+        if (!isVector(m)) {
+            fail(tok, where + "'@' needs a matrix on its left but '" + l + "' " + describeShape(m));
+        }
+        int[] shape = shapeOf(m);
+        Var v = materialize(x);
+        if (b.width(v) != shape[1] && !learn(x, shape[1])) {
+            fail(tok, where + l + " is " + shape[0] + "x" + shape[1] + " but " + r + " "
+                    + (isVector(x) ? "has " + entries(b.width(v)) : "is a scalar"));
+        }
+        return Operand.made(b.matvec(m.var, v));
+    }
+
+    /**
+     * After a matrix that is scaled or negated ({@code 0.9 * P}, {@code -W}): when {@code @} follows,
+     * the product is taken first, so {@code 0.9 * P @ v} is {@code 0.9 * (P @ v)} (one matvec and one
+     * scaling; a scaled matrix is never formed) and {@code -W @ x} is {@code -(W @ x)}.
+     */
+    private Operand productAhead(Operand m, String text, int tok) {
+        if (m.var == null || !matrices.containsKey(m.var.id()) || kind() != AT) {
+            return m;
+        }
+        pos++;
+        int second = pos;
+        Operand x = unary();
+        return matvec(m, x, "'" + text + " @ " + span(second, pos) + "': ", text, span(second, pos), tok);
+    }
+
+    /**
+     * When {@code r} is a name used before its definition, so far taken for a scalar, where a vector
+     * of {@code w} entries is needed ({@code P @ v}, {@code r + v}): learns its width for the next
+     * pass and reports the error that pass will not repeat.
+     */
+    private boolean learn(Operand r, int w) {
+        String name = r.var == null || w < 2 ? null : r.var.name();
+        Sym s = name == null ? null : names.get(name);
+        if (s == null || s.defTok >= 0 || s.var != r.var || b.width(r.var) != 1 || learned.containsKey(name)) {
+            return false;
+        }
+        learned.put(name, w);
+        fail(s.useTok, "'" + name + "' is used as a vector of " + entries(w) + " before its definition");
+        return true;
     }
 
     /** Whether {@code r} is a vector or matrix node (a node wider than one slot). */

@@ -67,20 +67,14 @@ public final class LagPrinter {
             if (inline[i]) {
                 continue; // written inside its user's statement
             }
-            if (p.isVector(i)) {
-                if (p.vectorPrimitive(i) == VectorPrimitive.INPUT) {
-                    if (p.inputIndex(i) != nextInput || !waitingInputs.isEmpty() || p.name(i) == null) {
-                        throw new IllegalArgumentException("input block " + p.label(i)
-                                + (p.name(i) == null ? " has no name" : " stands out of input order"));
-                    }
-                    inputBlock(i);
-                    nextInput += p.width(i);
-                } else if (deferred[i]) {
-                    throw new IllegalArgumentException("vector node " + p.label(i) + " reads a later node");
-                } else {
-                    definition(i);
+            if (p.isVector(i) && p.vectorPrimitive(i) == VectorPrimitive.INPUT) {
+                if (p.inputIndex(i) != nextInput || !waitingInputs.isEmpty() || p.name(i) == null) {
+                    throw new IllegalArgumentException("input block " + p.label(i)
+                            + (p.name(i) == null ? " has no name" : " stands out of input order"));
                 }
-            } else if (p.primitive(i) == Primitive.INPUT) {
+                inputBlock(i);
+                nextInput += p.width(i);
+            } else if (!p.isVector(i) && p.primitive(i) == Primitive.INPUT) {
                 int k = p.inputIndex(i);
                 if (k != nextInput) {
                     out.append("declare ").append(label[i]).append('\n');
@@ -94,7 +88,7 @@ public final class LagPrinter {
                     input(next);
                     nextInput++;
                 }
-            } else if (p.primitive(i) == Primitive.CONSTANT) {
+            } else if (!p.isVector(i) && p.primitive(i) == Primitive.CONSTANT) {
                 if (p.name(i) != null) {
                     throw new IllegalArgumentException("constant node " + i + " is named '" + p.name(i) + "'");
                 }

@@ -717,7 +717,8 @@ public final class Program {
                 throw new IllegalArgumentException("a " + rows + " x " + cols + " matrix needs " + rows * cols
                         + " defaults, got " + defaults.length);
             }
-            return inputBlock(name, rows, cols, defaults, rowBase, colBase);
+            // A single column is a vector labelled x[k]: its column base is never shown, so it is always 1.
+            return inputBlock(name, rows, cols, defaults, rowBase, cols == 1 ? 1 : colBase);
         }
 
         /**

@@ -166,6 +166,57 @@ class VectorLagTest {
         assertEquals("x[1]", p.inputLabel(1));
     }
 
+    @Test
+    void aScaledOrNegatedMatrixTimesAVectorIsAScaledProduct() {
+        var b = Program.builder();
+        Var w = b.inputMatrix("W", 2, 2, new double[] {1, 2, 3, 4});
+        Var x = b.inputVector("x", new double[] {1, -1});
+        Var s = b.input("s", 3);
+        Var a = b.let("a", b.scale(0.5, b.matvec(w, x)));
+        Var n = b.let("n", b.scale(-1, b.matvec(w, x)));
+        Var t = b.let("t", b.scale(s, b.matvec(w, x)));
+        Program expected = b.output(b.let("f", b.add(b.add(b.vectorSum(a), b.vectorSum(n)), b.vectorSum(t)))).build();
+        Program p = Lag.parse("""
+                input W[1..2, 1..2] = [1, 2, 3, 4]
+                input x[1..2, 1] = [1, -1]
+                input s = 3
+                a = 0.5 * W @ x
+                n = -W @ x
+                t = s * W @ x
+                f = sum(a) + sum(n) + sum(t)
+                output f
+                """);
+        assertEquals(expected, p);
+        assertEquals(Lag.parse(LagPrinter.print(p)), p);
+        double[] z = Lag.values(p);
+        assertEquals(0.5 * (3 - 4), z[p.slot(p.nodeNamed("a")) + 1], 1e-15);
+        assertEquals(1, z[p.slot(p.nodeNamed("n"))], 1e-15);
+    }
+
+    /** {@code v = r + 0.9 * P @ v}: v is used in its own definition, so it is declared as a vector at that use. */
+    @Test
+    void aCycleThroughAVectorIsTheBuildersDeclaredVector() {
+        var b = Program.builder();
+        Var pm = b.inputMatrix("P", 3, 3, new double[] {0.5, 0.5, 0, 0, 0.5, 0.5, 0.5, 0, 0.5}, 0, 0);
+        Var r = b.inputVector("r", new double[] {1, 0, 2}, 0);
+        Var v = b.declareVector("v", 3);
+        b.defineVector(v, b.vectorAdd(r, b.scale(0.9, b.matvec(pm, v))));
+        Program expected = b.output(b.let("J", b.vectorSum(v))).build();
+        Program p = Lag.parse("""
+                input P[0..2, 0..2] = [0.5, 0.5, 0, 0, 0.5, 0.5, 0.5, 0, 0.5]
+                input r[0..2, 0] = [1, 0, 2]
+                v = r + 0.9 * P @ v
+                J = sum(v)
+                output J
+                """);
+        assertEquals(expected, p);
+        assertFalse(p.isAcyclic());
+        assertEquals("P[2,1]", p.inputLabel(7));
+        assertEquals("r[0]", p.inputLabel(9));
+        assertRoundTrip(p);
+        assertRoundTrip(expected);
+    }
+
     // ---------------------------------------------------------------- printing
 
     private static void assertRoundTrip(Program p) {
@@ -277,15 +328,16 @@ class VectorLagTest {
         "h = x ^ 2\\noutput s                  | 5:7: error: 'x ^ 2': '^' takes scalars but 'x' has 3 entries",
         "h = sin(x)\\noutput s                 | 5:5: error: sin takes scalars but 'x' has 3 entries",
         "h = max(s, W)\\noutput s              | 5:5: error: max takes scalars but 'W' is a 3x4 matrix",
-        "h = -W\\noutput s                     | 5:6: error: 'W' is a 3x4 matrix: negate its product instead",
+        "h = 2 * W @ x\\noutput s              | 5:5: error: 'W @ x': W is 3x4 but x has 3 entries",
         "h = dot(x, u)\\noutput s              | 5:5: error: 'dot(x, u)': 'x' has 3 entries but 'u' has 4 entries",
         "h = squared_loss(W @ u, x + x, s)\\noutput s | 5:5: error: squared_loss takes 2 arguments, got 3",
         "h = sum(i in 1..2: x)\\noutput s      | 5:20: error: a sum term must be a scalar but 'x' has 3 entries",
         "h = softmax\\noutput s                | 5:5: error: 'softmax' is a function: call it as softmax(...)",
         "h = wsum(0, 1, x)\\noutput s          | 5:5: error: wsum takes scalars but 'x' has 3 entries",
         "output x                              | 5:8: error: the objective 'x' is a vector of 3 entries: reduce it",
-        "g = h + s\\nh = tanh(x)\\noutput g    | 6:1: error: 'h' is a vector of 3 entries but is used before this"
-                + " definition (at 5:5) as a scalar",
+        "g = h + s\\nh = tanh(x)\\noutput g    | 5:5: error: 'h + s': '+' of a vector and a scalar: 'h' has 3 entries",
+        "g = x + h\\nh = s + 1\\noutput s      | 6:1: error: 'h' is used as a vector of 3 entries (at 5:9) but defined as a scalar",
+        "g = W @ h\\noutput s                  | 5:9: error: 'h' is used as a vector of 4 entries before its definition",
         "input V[1..2, 1..2] = [1, 2, 3]\\noutput s | 5:23: error: 'V' declares 4 entries but the list has 3 values",
         "input V[1..2, 3..2]\\noutput s         | 5:7: error: matrix input 'V' has no entries (1..2, 3..2)",
         "input V[1..2, 1..2][1]\\noutput s      | 5:20: error: a matrix input takes one pair of brackets",
