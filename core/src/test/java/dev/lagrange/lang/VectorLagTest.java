@@ -337,7 +337,7 @@ class VectorLagTest {
         "output x                              | 5:8: error: the objective 'x' is a vector of 3 entries: reduce it",
         "g = h + s\\nh = tanh(x)\\noutput g    | 5:5: error: 'h + s': '+' of a vector and a scalar: 'h' has 3 entries",
         "g = x + h\\nh = s + 1\\noutput s      | 6:1: error: 'h' is used as a vector of 3 entries (at 5:9) but defined as a scalar",
-        "g = W @ h\\noutput s                  | 5:9: error: 'h' is used as a vector of 4 entries before its definition",
+        "g = W @ h\\noutput s                  | 5:9: error: undefined name 'h'",
         "input V[1..2, 1..2] = [1, 2, 3]\\noutput s | 5:23: error: 'V' declares 4 entries but the list has 3 values",
         "input V[1..2, 3..2]\\noutput s         | 5:7: error: matrix input 'V' has no entries (1..2, 3..2)",
         "input V[1..2, 1..2][1]\\noutput s      | 5:20: error: a matrix input takes one pair of brackets",
