@@ -152,8 +152,9 @@ public final class LagParser {
         while (true) {
             diagnostics = new Diagnostics(file, source);
             program = null;
-            LagParser parser = new LagParser(source, diagnostics, widths);
+            LagParser parser = null;
             try {
+                parser = new LagParser(source, diagnostics, widths);
                 program = parser.program();
             } catch (Diagnostics.Stop stop) {
                 // the error limit was reached; what was found is reported below
@@ -164,7 +165,7 @@ public final class LagParser {
             // A vector used before its definition was taken for a scalar: parse again, declaring it
             // with the width its definition showed (a cycle v = r + 0.9 * P @ v). Each pass learns at
             // least one name, and a program has few such names.
-            if (parser.learned.isEmpty() || ++pass > MAX_PASSES) {
+            if (parser == null || parser.learned.isEmpty() || ++pass > MAX_PASSES) {
                 break;
             }
             widths.putAll(parser.learned);
