@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * alone ({@link Sweeps#forward}), the z-step followed by the lambda-step from the objective seed
  * ({@link Sweeps#reverse} on the whole program, after clearing the multipliers), and recording the
  * program with {@link Program.Builder}, {@code build()} (validation, strongly connected components,
- * the flat arrays) included.
+ * the flat arrays) included: {@code record} with a {@code Var} handle per value, {@code recordIds}
+ * with an int id per value ({@link Program.Builder.Ids}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -75,5 +76,10 @@ public class ProgramBenchmark {
     @Benchmark
     public Program record() {
         return recipe.record();
+    }
+
+    @Benchmark
+    public Program recordIds() {
+        return recipe.recordIds();
     }
 }

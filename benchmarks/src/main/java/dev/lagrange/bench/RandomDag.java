@@ -3,6 +3,7 @@ package dev.lagrange.bench;
 import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Var;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -74,7 +75,7 @@ final class RandomDag implements Workloads.Recipe {
      * @param z Modified: the handle of each node but the objective ({@link #m} entries).
      */
     Program record(Var[] z) {
-        Program.Builder b = Program.builder();
+        Program.Builder b = Program.builder(m + 1);
         z[0] = b.input("x0", 0.3);
         z[1] = b.input("x1", -0.7);
         for (int i = 2; i < m; i++) {
@@ -97,6 +98,44 @@ final class RandomDag implements Workloads.Recipe {
             terms[k] = z[sinks[k]];
         }
         return b.output(b.sum(terms)).build();
+    }
+
+    @Override
+    public Program recordIds() {
+        return recordIds(new int[m]);
+    }
+
+    /**
+     * Records the program through {@link Program.Builder.Ids}, keeping the ids as a generator would.
+     *
+     * @param z Modified: the id of each node but the objective ({@link #m} entries).
+     */
+    Program recordIds(int[] z) {
+        Program.Builder.Ids b = Program.builder(m + 1).ids();
+        z[0] = b.input("x0", 0.3);
+        z[1] = b.input("x1", -0.7);
+        for (int i = 2; i < m; i++) {
+            int a = z[first[i]];
+            Primitive g = f[i];
+            if (g == Primitive.POWC) {
+                z[i] = b.pow(a, 2);
+            } else if (g == Primitive.ADD) {
+                z[i] = b.weightedSum(0, HALF_SUM, a, z[second[i]]);
+            } else if (g == Primitive.SUB) {
+                z[i] = b.weightedSum(0, HALF_DIFFERENCE, a, z[second[i]]);
+            } else if (g.arity() == 1) {
+                z[i] = b.apply(g, a);
+            } else {
+                z[i] = b.apply(g, a, z[second[i]]);
+            }
+        }
+        int[] terms = new int[sinks.length];
+        for (int k = 0; k < sinks.length; k++) {
+            terms[k] = z[sinks[k]];
+        }
+        double[] ones = new double[terms.length];
+        Arrays.fill(ones, 1);
+        return b.output(b.weightedSum(0, ones, terms)).build();
     }
 
     /**

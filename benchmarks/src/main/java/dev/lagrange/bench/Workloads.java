@@ -1,11 +1,14 @@
 package dev.lagrange.bench;
 
+import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Var;
 
 /**
  * The three benchmark programs, each with exactly {@code n} nodes, recorded with
- * {@link Program.Builder} as a user would write them.
+ * {@link Program.Builder} as a user would write them: with a handle per value, or with an int id per
+ * value ({@link Program.Builder.Ids}); both builders are made with the size hint
+ * {@code Program.builder(n)}, as a generator that knows its size would.
  *
  * <ul>
  *   <li>{@link #DOMKE}: Domke's {@code f(x)} repeated. Block k maps {@code x_k} to
@@ -32,25 +35,49 @@ public enum Workloads {
     DOMKE {
         @Override
         public Recipe recipe(int n) {
-            return () -> {
-                Program.Builder b = Program.builder();
-                Var x = b.input("x", 0);
-                Var s = b.constant(0);
-                int blocks = (n - 2) / 8;
-                for (int k = 0; k < blocks; k++) {
-                    Var a = b.exp(x);
-                    Var sq = b.pow(a, 2);
-                    Var c = b.add(a, sq);
-                    Var d = b.exp(c);
-                    Var e = b.sin(c);
-                    Var f = b.add(d, e);
-                    s = b.add(s, f);
-                    x = b.mul(0.01, f);
+            int blocks = (n - 2) / 8;
+            return new Recipe() {
+                @Override
+                public Program record() {
+                    Program.Builder b = Program.builder(n);
+                    Var x = b.input("x", 0);
+                    Var s = b.constant(0);
+                    for (int k = 0; k < blocks; k++) {
+                        Var a = b.exp(x);
+                        Var sq = b.pow(a, 2);
+                        Var c = b.add(a, sq);
+                        Var d = b.exp(c);
+                        Var e = b.sin(c);
+                        Var f = b.add(d, e);
+                        s = b.add(s, f);
+                        x = b.mul(0.01, f);
+                    }
+                    for (int k = 2 + 8 * blocks; k < n; k++) {
+                        s = b.add(s, x);
+                    }
+                    return b.output(s).build();
                 }
-                for (int k = 2 + 8 * blocks; k < n; k++) {
-                    s = b.add(s, x);
+
+                @Override
+                public Program recordIds() {
+                    Program.Builder.Ids b = Program.builder(n).ids();
+                    int x = b.input("x", 0);
+                    int s = b.constant(0);
+                    for (int k = 0; k < blocks; k++) {
+                        int a = b.apply(Primitive.EXP, x);
+                        int sq = b.pow(a, 2);
+                        int c = b.apply(Primitive.ADD, a, sq);
+                        int d = b.apply(Primitive.EXP, c);
+                        int e = b.apply(Primitive.SIN, c);
+                        int f = b.apply(Primitive.ADD, d, e);
+                        s = b.apply(Primitive.ADD, s, f);
+                        x = b.mul(0.01, f);
+                    }
+                    for (int k = 2 + 8 * blocks; k < n; k++) {
+                        s = b.apply(Primitive.ADD, s, x);
+                    }
+                    return b.output(s).build();
                 }
-                return b.output(s).build();
             };
         }
     },
@@ -63,19 +90,38 @@ public enum Workloads {
     CHAIN {
         @Override
         public Recipe recipe(int n) {
-            return () -> {
-                int steps = (n - 3) / 4;
-                Program.Builder b = Program.builder();
-                Var z = b.input("z0", 1.0);
-                Var h = b.input("h", 1.0 / steps);
-                Var w = b.input("w", 1.0);
-                for (int k = 0; k < steps; k++) {
-                    z = b.add(z, b.mul(h, b.sin(b.mul(w, z))));
+            int steps = (n - 3) / 4;
+            return new Recipe() {
+                @Override
+                public Program record() {
+                    Program.Builder b = Program.builder(n);
+                    Var z = b.input("z0", 1.0);
+                    Var h = b.input("h", 1.0 / steps);
+                    Var w = b.input("w", 1.0);
+                    for (int k = 0; k < steps; k++) {
+                        z = b.add(z, b.mul(h, b.sin(b.mul(w, z))));
+                    }
+                    for (int k = 3 + 4 * steps; k < n; k++) {
+                        z = b.neg(z);
+                    }
+                    return b.output(z).build();
                 }
-                for (int k = 3 + 4 * steps; k < n; k++) {
-                    z = b.neg(z);
+
+                @Override
+                public Program recordIds() {
+                    Program.Builder.Ids b = Program.builder(n).ids();
+                    int z = b.input("z0", 1.0);
+                    int h = b.input("h", 1.0 / steps);
+                    int w = b.input("w", 1.0);
+                    for (int k = 0; k < steps; k++) {
+                        int wz = b.apply(Primitive.MUL, w, z);
+                        z = b.apply(Primitive.ADD, z, b.apply(Primitive.MUL, h, b.apply(Primitive.SIN, wz)));
+                    }
+                    for (int k = 3 + 4 * steps; k < n; k++) {
+                        z = b.apply(Primitive.NEG, z);
+                    }
+                    return b.output(z).build();
                 }
-                return b.output(z).build();
             };
         }
     };
@@ -83,11 +129,16 @@ public enum Workloads {
     /** The number of nodes of the benchmark programs. */
     public static final int NODES = 1_000_000;
 
-    /** A way to record one program: the workload with its random choices, if any, already drawn. */
-    @FunctionalInterface
+    /**
+     * A way to record one program: the workload with its random choices, if any, already drawn. Both
+     * methods record the same program ({@code Program.equals}), {@code build()} included.
+     */
     public interface Recipe {
-        /** Records the program with {@link Program.Builder}, {@code build()} included. */
+        /** Records the program with the handle methods of {@link Program.Builder}, keeping a handle per value. */
         Program record();
+
+        /** Records the program with {@link Program.Builder.Ids}, keeping an int id per value. */
+        Program recordIds();
     }
 
     /** This workload with exactly {@code n} nodes (n >= 10), ready to record. */

@@ -119,6 +119,10 @@ public final class GradientCheck {
                     for (int k = program.inputIndex(i), m = 0; m < program.width(i); k++, m++) {
                         z[s + m] = new DerivativeStructure(d, 1, k, x[k]);
                     }
+                } else if (g == VectorPrimitive.STACK) {
+                    for (int m = 0; m < a.length; m++) {
+                        z[s + m] = z[program.slot(a[m])];
+                    }
                 } else {
                     g.value(z, program.slot(a[0]), a.length > 1 ? program.slot(a[1]) : 0, p, 0, z, s);
                 }

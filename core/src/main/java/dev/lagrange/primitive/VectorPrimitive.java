@@ -30,7 +30,12 @@ import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
  *   SQUARED_LOSS z = 1/2 |a - b|^2   (one slot)         p = (w)            (yhat, y)
  *   CROSS_ENTROPY z = -sum_k b_k log softmax(a)_k       p = (w)            (logits, y)
  *                  = (sum_k b_k) logsumexp(a) - b . a   (one slot)
+ *   ELEMENT      z = a_k, k 0-based   (one slot)        p = (k)            (a)
+ *   STACK        z = (s_1, ..., s_w), each s_j a scalar p = (w)            (s_1, ..., s_w)
  * </pre>
+ * STACK is the one primitive with more than two arguments: like INPUT, it does not fit the
+ * {@code (a, b)} kernel signature, and {@code VectorKernels} handles it from the node's argument
+ * list (a gather for the value and the JVP, a scatter-add for the VJP); its methods here throw.
  * Every kernel costs O(size of its arguments): O(m n) for MATVEC, O(w) for the others, and
  * allocates nothing. The VJP accumulates ({@code +=}) into separate offsets for a and b, so an
  * argument used twice ({@code dot(x, x)}) gets both contributions. Like the scalar sweeps, a zero
@@ -541,7 +546,54 @@ public enum VectorPrimitive {
             }
             f[fo] = s;
         }
+    },
+    /** {@code z = a_k}: entry k (0-based, the parameter) of a vector a, a scalar. */
+    ELEMENT("element", 1, 1) {
+        @Override public int width(double[] p, int c) { return 1; }
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            f[fo] = z[a + (int) p[c]];
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            dst[da + (int) p[c]] += lambda[lo];
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            dz[o] = t[ta + (int) p[c]];
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            f[fo] = z[a + (int) p[c]];
+        }
+    },
+    /**
+     * {@code z = (s_1, ..., s_w)} from w scalar arguments, anywhere in z (the same one possibly twice):
+     * {@code J} has one 1 per row, in column j of row j. Its kernels read the argument list, so
+     * {@code VectorKernels} runs them; the {@code (a, b)} methods here throw.
+     */
+    STACK("stack", Primitive.VARIADIC, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            throw new UnsupportedOperationException(GATHER);
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            throw new UnsupportedOperationException(GATHER);
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            throw new UnsupportedOperationException(GATHER);
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            throw new UnsupportedOperationException(GATHER);
+        }
     };
+
+    /** The {@link #arity()} of a primitive with any number of arguments (STACK). */
+    public static final int VARIADIC = Primitive.VARIADIC;
+
+    private static final String GATHER = "a stack reads its arguments from the node's argument list: "
+            + "use VectorKernels";
 
     /** The first op code of vector primitives; scalar {@link Primitive} ordinals stay below it. */
     public static final int BASE = 64;
@@ -578,7 +630,7 @@ public enum VectorPrimitive {
         return symbol;
     }
 
-    /** The number of vector arguments: 0, 1 or 2. */
+    /** The number of arguments: 0, 1 or 2, or {@link #VARIADIC} for STACK. */
     public int arity() {
         return arity;
     }
@@ -651,7 +703,7 @@ public enum VectorPrimitive {
     }
 
     /**
-     * The entries of argument {@code k} (0 or 1, of width {@code argWidth}) that row r of the Jacobian
+     * The entries of argument {@code k} (0 or 1; any for STACK; of width {@code argWidth}) that row r of the Jacobian
      * can depend on, as {@code {first, count}} offsets into the argument: the structural sparsity
      * that Newton's block patterns use.
      */
@@ -660,6 +712,8 @@ public enum VectorPrimitive {
             case COPY, TANH, RELU, SIGMOID, EXP, ADD, SUB, HADAMARD, SCALE -> new int[] {r, 1};
             case SCALE_BY -> k == 0 ? new int[] {0, 1} : new int[] {r, 1};
             case MATVEC -> k == 0 ? new int[] {r * (int) p[c + 1], (int) p[c + 1]} : new int[] {0, argWidth};
+            case ELEMENT -> new int[] {(int) p[c], 1};
+            case STACK -> new int[] {0, k == r ? 1 : 0};
             default -> new int[] {0, argWidth};
         };
     }

@@ -5,8 +5,10 @@ import dev.lagrange.primitive.VectorPrimitive;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A constraint program: inputs {@code x_1..x_d}, intermediates {@code z_i = f_i(z_alpha(i))} and one
@@ -70,7 +72,21 @@ public final class Program {
 
     /** A new builder; plain Java loops over its methods unroll into the graph. */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(64);
+    }
+
+    /**
+     * A new builder with room for about {@code expectedSize} variables before any of its arrays
+     * grows: a generator that knows the size of its program saves the copies of doubling (the
+     * program is the same either way).
+     *
+     * @throws IllegalArgumentException when {@code expectedSize} is negative
+     */
+    public static Builder builder(int expectedSize) {
+        if (expectedSize < 0) {
+            throw new IllegalArgumentException("expected size " + expectedSize + " < 0");
+        }
+        return new Builder(Math.max(expectedSize, 16));
     }
 
     /** The number of nodes n (inputs, constants and intermediates). */
@@ -382,23 +398,23 @@ public final class Program {
         private static final byte UNDEFINED = -1;
         private static final double[] NO_PARAMETERS = {};
 
-        private byte[] op = new byte[64];
-        private int[] argOff = new int[64];
+        private byte[] op;
+        private int[] argOff;
         /**
          * The number of arguments of each node, or null while the pools are packed (see
          * {@link #argLength}): most programs are, and then recording writes no length per node.
          */
         private int[] argLen;
-        private int[] paramOff = new int[64];
+        private int[] paramOff;
         /** Names by builder id; only as long as the last named id needs, since most nodes are unnamed. */
         private String[] names = new String[16];
         private int namedCount;
         /** Declared variables not yet defined. */
         private int undefinedCount;
         private int n;
-        private int[] argPool = new int[128];
+        private int[] argPool;
         private int argCount;
-        private double[] paramPool = new double[64];
+        private double[] paramPool;
         private int paramCount;
         /** Whether every argument so far precedes its node: then builder order is evaluation order. */
         private boolean inOrder = true;
@@ -410,8 +426,24 @@ public final class Program {
         private final Map<Integer, Double> init = new HashMap<>();
         /** {rows, cols} of every node wider than one slot, by builder id; scalars are absent. */
         private final Map<Integer, int[]> shapes = new HashMap<>();
+        /**
+         * Placeholders from {@link #declare} whose width is not known yet: not defined, and not used
+         * where an operation implies a width. Scalar uses do not fix it (build() checks them).
+         */
+        private final Set<Integer> deferred = new HashSet<>();
+        /** For deferred placeholders read by {@link #element}: the least width those reads need. */
+        private final Map<Integer, Integer> minWidth = new HashMap<>();
+        /** For placeholders whose width an operand use fixed: that use, for messages. */
+        private final Map<Integer, String> impliedBy = new HashMap<>();
+        private Ids ids;
 
-        Builder() {
+        /** Room for {@code capacity} nodes, two arguments and one parameter each on average. */
+        Builder(int capacity) {
+            op = new byte[capacity];
+            argOff = new int[capacity];
+            paramOff = new int[capacity];
+            argPool = new int[2 * capacity];
+            paramPool = new double[capacity];
         }
 
         String nameOf(int id) {
@@ -477,6 +509,7 @@ public final class Program {
             if (op[v.id] != UNDEFINED) {
                 throw new ProgramException("'" + v + "' is assigned more than once", List.of(v.toString()));
             }
+            settleWidth(v.id, 1, "a scalar input");
             unpack(); // its parameter lands at the end of the pool, out of node order
             op[v.id] = (byte) Primitive.INPUT.ordinal();
             undefinedCount--;
@@ -493,13 +526,30 @@ public final class Program {
                     bits -> node(Primitive.CONSTANT, null, new double[] {c}));
         }
 
-        /** Declares a variable that is defined later by {@link #define}: a use before definition. */
+        /**
+         * Declares a variable that is defined later by {@link #define} or {@link #defineVector}: a use
+         * before definition. Its width is deferred: a scalar until a vector operation uses it as an
+         * operand, which fixes the width that operation implies (the column count of W in
+         * {@code matvec(W, v)}, the other operand's width in {@code vectorAdd(r, v)}, 1 in
+         * {@link #stack}), or until it is defined, when it takes its definition's width. A definition
+         * of another width than the one implied is a {@link ProgramException}.
+         */
         public Var declare(String name) {
             Integer existing = byName.get(name);
             if (existing != null) {
                 return new Var(this, existing);
             }
-            return node(null, name, NO_PARAMETERS);
+            Var v = node(null, name, NO_PARAMETERS);
+            deferred.add(v.id);
+            return v;
+        }
+
+        /**
+         * Whether {@code v} is a placeholder from {@link #declare} whose width is not known yet (then
+         * {@link #width} says 1).
+         */
+        public boolean isWidthDeferred(Var v) {
+            return deferred.contains(own(v));
         }
 
         /**
@@ -517,7 +567,11 @@ public final class Program {
             if (op[id] != UNDEFINED) {
                 throw new ProgramException("'" + name + "' is assigned more than once", List.of(name));
             }
+            if (f == Primitive.IDENTITY && arguments.length == 1 && knownWidth(arguments[0]) > 1) {
+                return defineVector(new Var(this, id), arguments[0]); // name = a vector: a copy
+            }
             checkApplication(f, p, arguments);
+            settleWidth(id, 1, "a scalar " + f.symbol());
             unpack();
             op[id] = (byte) f.ordinal();
             undefinedCount--;
@@ -525,9 +579,16 @@ public final class Program {
             return new Var(this, id);
         }
 
-        /** Defines the placeholder {@code v} (from {@link #declare}) to equal {@code value}. */
+        /**
+         * Defines the placeholder {@code v} (from {@link #declare} or {@link #declareVector}) to equal
+         * {@code value}, a scalar or a vector ({@link #defineVector}).
+         */
         public Var define(Var v, Var value) {
             own(v);
+            own(value);
+            if (knownWidth(value) > 1 || shapes.containsKey(v.id)) {
+                return defineVector(v, value);
+            }
             return define(v.name(), Primitive.IDENTITY, NO_PARAMETERS, value);
         }
 
@@ -542,6 +603,9 @@ public final class Program {
                     && !byName.containsKey(name)) {
                 setName(id, name);
                 return value;
+            }
+            if (knownWidth(value) > 1 && !byName.containsKey(name)) {
+                return defineVector(declare(name), value); // a named copy of a vector
             }
             return define(name, Primitive.IDENTITY, NO_PARAMETERS, value);
         }
@@ -604,12 +668,7 @@ public final class Program {
 
         /** {@code a^p} for a constant exponent. */
         public Var pow(Var a, double p) {
-            int ia = own(a);
-            int id = temporary(Primitive.POWC, 1);
-            appendParameter(p);
-            argPool[argCount++] = ia;
-            inOrder &= ia < id;
-            return new Var(this, id);
+            return new Var(this, powc(own(a), p));
         }
 
         /** {@code a + c}, as a weighted sum. */
@@ -634,7 +693,7 @@ public final class Program {
             appendParameter(c0);
             for (int k = 0; k < z.length; k++) {
                 appendParameter(c[k]);
-                int iz = z[k].id;
+                int iz = z[k].id; // no id array: this is on the recording path of every sum
                 argPool[argCount++] = iz;
                 inOrder &= iz < id;
             }
@@ -648,36 +707,69 @@ public final class Program {
             return weightedSum(0, ones, z);
         }
 
-        /** {@code f(a)} for a unary primitive without parameter. */
         private Var unary(Primitive f, Var a) {
-            int ia = own(a);
+            return new Var(this, unary(f, own(a)));
+        }
+
+        private Var binary(Primitive f, Var a, Var b) {
+            return new Var(this, binary(f, own(a), own(b)));
+        }
+
+        private Var affine(double c0, double c, Var a) {
+            return new Var(this, affine(c0, c, own(a)));
+        }
+
+        // The recording cores, on builder ids: the Var methods above and the id view (ids()) both
+        // end here, so that the two record identical programs at the same cost per node.
+
+        /** {@code f(a)} for a unary primitive without parameter. */
+        private int unary(Primitive f, int ia) {
             int id = temporary(f, 1);
             argPool[argCount++] = ia;
             inOrder &= ia < id;
-            return new Var(this, id);
+            return id;
         }
 
         /** {@code f(a, b)} for a binary primitive without parameter. */
-        private Var binary(Primitive f, Var a, Var b) {
-            int ia = own(a);
-            int ib = own(b);
+        private int binary(Primitive f, int ia, int ib) {
             int id = temporary(f, 2);
             argPool[argCount] = ia;
             argPool[argCount + 1] = ib;
             argCount += 2;
             inOrder &= ia < id & ib < id;
-            return new Var(this, id);
+            return id;
         }
 
         /** {@code c0 + c a}, as a weighted sum. */
-        private Var affine(double c0, double c, Var a) {
-            int ia = own(a);
+        private int affine(double c0, double c, int ia) {
             int id = temporary(Primitive.WEIGHTED_SUM, 1);
             appendParameter(c0);
             appendParameter(c);
             argPool[argCount++] = ia;
             inOrder &= ia < id;
-            return new Var(this, id);
+            return id;
+        }
+
+        /** {@code a^p} for a constant exponent. */
+        private int powc(int ia, double p) {
+            int id = temporary(Primitive.POWC, 1);
+            appendParameter(p);
+            argPool[argCount++] = ia;
+            inOrder &= ia < id;
+            return id;
+        }
+
+        /** {@code c_0 + sum_k c_k z_k} over ids. */
+        private int weightedSum(double c0, double[] c, int[] z) {
+            int id = temporary(Primitive.WEIGHTED_SUM, z.length);
+            appendParameter(c0);
+            for (int k = 0; k < z.length; k++) {
+                appendParameter(c[k]);
+                int iz = z[k];
+                argPool[argCount++] = iz;
+                inOrder &= iz < id;
+            }
+            return id;
         }
 
         // Vector nodes. A vector or matrix node owns a contiguous range of slots; a matrix is
@@ -745,17 +837,27 @@ public final class Program {
             return v;
         }
 
-        /** The number of slots {@code v} owns: rows times columns (1 for a scalar). */
+        /**
+         * The number of slots {@code v} owns: rows times columns (1 for a scalar, and for a placeholder
+         * whose width is deferred: see {@link #isWidthDeferred}).
+         */
         public int width(Var v) {
             own(v);
             int[] shape = shapes.get(v.id);
             return shape == null ? 1 : shape[0] * shape[1];
         }
 
-        /** {@code W x} for an m x n block W (an input matrix) and an n-vector x: an m-vector. */
+        /**
+         * {@code W x} for an m x n block W (an input matrix) and an n-vector x: an m-vector. A
+         * placeholder x of deferred width gets width n.
+         */
         public Var matvec(Var W, Var x) {
+            if (knownWidth(W) < 0) {
+                throw unknownWidth("matvec", W, "a matrix must be defined before W @ x");
+            }
             int[] shape = shape(W);
             int n = shape[1];
+            implyWidth(x, n, "matvec(" + W + ", " + x + ")");
             if (width(x) != n || shape[0] * n == 1 && n != 1) {
                 throw new IllegalArgumentException("matvec: " + W + " is " + shape[0] + " x " + n + " but " + x
                         + " has " + width(x) + " entries");
@@ -793,12 +895,19 @@ public final class Program {
 
         /** {@code c a} for a constant c. */
         public Var scale(double c, Var a) {
+            if (knownWidth(a) < 0) {
+                throw unknownWidth("scale", a, null);
+            }
             int w = width(a);
             return vectorNode(VectorPrimitive.SCALE, null, new double[] {w, c}, w, 1, a);
         }
 
         /** {@code s b} for a scalar variable s and a vector b. */
         public Var scale(Var s, Var b) {
+            if (knownWidth(b) < 0) {
+                throw unknownWidth("scale", b, null);
+            }
+            implyWidth(s, 1, "scale(" + s + ", " + b + ")");
             if (width(s) != 1) {
                 throw new IllegalArgumentException("scale: " + s + " has " + width(s) + " entries; a scale factor is a scalar");
             }
@@ -823,16 +932,32 @@ public final class Program {
         }
 
         /**
-         * Defines the placeholder {@code v} (from {@link #declareVector}) to equal {@code value}, entry
-         * by entry.
+         * Defines the placeholder {@code v} (from {@link #declareVector}, or from {@link #declare}) to
+         * equal {@code value}, entry by entry. A placeholder of deferred width takes value's shape; one
+         * whose width a use implied must have that width.
          *
-         * @throws ProgramException when {@code v} is already defined
+         * @throws ProgramException when {@code v} is already defined, when its width was implied by a
+         *     use and differs from value's, or when neither width is known
+         * @throws IllegalArgumentException when v was declared with another width than value's
          */
         public Var defineVector(Var v, Var value) {
             own(v);
             own(value);
             if (op[v.id] != UNDEFINED) {
                 throw new ProgramException("'" + v + "' is assigned more than once", List.of(v.toString()));
+            }
+            if (knownWidth(value) < 0) {
+                if (knownWidth(v) < 0) {
+                    throw unknownWidth("define", value, null);
+                }
+                implyWidth(value, width(v), "the definition of " + v);
+            }
+            boolean wasDeferred = deferred.contains(v.id);
+            if (wasDeferred || impliedBy.containsKey(v.id)) {
+                settleWidth(v.id, width(value), "a vector of " + width(value) + " entries (" + value + ")");
+            }
+            if (wasDeferred && width(value) != 1) {
+                shapes.put(v.id, shape(value).clone()); // a deferred placeholder takes the value's shape
             }
             if (width(v) != width(value)) {
                 throw new IllegalArgumentException("'" + v + "' has " + width(v) + " entries but " + value + " has "
@@ -875,6 +1000,103 @@ public final class Program {
             return reduction(VectorPrimitive.CROSS_ENTROPY, logits, y);
         }
 
+        /**
+         * {@code (s_1, ..., s_k)}: a vector of k entries from k scalar variables (anywhere, the same
+         * one possibly twice). A placeholder of deferred width among them becomes a scalar.
+         *
+         * @throws IllegalArgumentException when there is no operand or an operand is a vector
+         */
+        public Var stack(Var... scalars) {
+            if (scalars.length == 0) {
+                throw new IllegalArgumentException("stack needs at least one scalar");
+            }
+            for (int k = 0; k < scalars.length; k++) {
+                implyWidth(scalars[k], 1, "stack(...)");
+                if (width(scalars[k]) != 1) {
+                    throw new IllegalArgumentException("stack: operand " + (k + 1) + ", " + scalars[k] + ", has "
+                            + width(scalars[k]) + " entries; stack takes scalars");
+                }
+            }
+            int w = scalars.length;
+            return vectorNode(VectorPrimitive.STACK, null, new double[] {w}, w, 1, scalars);
+        }
+
+        /**
+         * Entry k (0-based) of {@code vector}, a scalar. On a placeholder of deferred width, the
+         * eventual width is checked to exceed k when it is known.
+         *
+         * @throws IllegalArgumentException when k is out of range
+         */
+        public Var element(Var vector, int k) {
+            own(vector);
+            if (k < 0) {
+                throw new IllegalArgumentException("element: index " + k + " of " + vector + " is negative");
+            }
+            if (deferred.contains(vector.id)) {
+                minWidth.merge(vector.id, k + 1, Math::max);
+            } else if (k >= width(vector)) {
+                throw new IllegalArgumentException("element: index " + k + " (0-based) is out of range for " + vector
+                        + ", which has " + width(vector) + " entr" + (width(vector) == 1 ? "y" : "ies"));
+            }
+            return vectorNode(VectorPrimitive.ELEMENT, null, new double[] {k}, 1, 1, vector);
+        }
+
+        /** The width of {@code v}, or -1 while it is a placeholder of deferred width. */
+        private int knownWidth(Var v) {
+            return deferred.contains(own(v)) ? -1 : width(v);
+        }
+
+        /**
+         * Fixes the width of {@code v} to w when it is a placeholder of deferred width (an operand
+         * whose operation implies w); otherwise does nothing, and the caller checks shapes.
+         */
+        private void implyWidth(Var v, int w, String where) {
+            if (deferred.contains(own(v))) {
+                settleWidth(v.id, w, "used as " + (w == 1 ? "a scalar" : "a vector of " + w + " entries") + " in "
+                        + where);
+                if (w != 1) {
+                    shapes.put(v.id, new int[] {w, 1});
+                }
+                impliedBy.put(v.id, where);
+            }
+        }
+
+        /**
+         * Ends the deferral of placeholder {@code id}, which gets width w (by a use or by its
+         * definition, described by {@code how}): checks it against the entries that element reads
+         * and the width an earlier use implied.
+         *
+         * @throws ProgramException naming the variable and both widths
+         */
+        private void settleWidth(int id, int w, String how) {
+            String name = nameOf(id) != null ? nameOf(id) : "%" + id;
+            if (deferred.remove(id)) {
+                Integer least = minWidth.remove(id);
+                if (least != null && w < least) {
+                    throw new ProgramException("'" + name + "' is " + how + " but element(" + name + ", " + (least - 1)
+                            + ") reads entry " + least + " (1-based) of it", List.of(name));
+                }
+                return;
+            }
+            String where = impliedBy.get(id);
+            if (where != null && width(new Var(this, id)) != w) {
+                throw new ProgramException("'" + name + "' has " + width(new Var(this, id)) + " entr"
+                        + (width(new Var(this, id)) == 1 ? "y" : "ies") + " as used in " + where + " but is defined as "
+                        + how, List.of(name));
+            }
+            if (where == null && w == 1 && shapes.containsKey(id)) {
+                throw new ProgramException("'" + name + "' is declared as a vector of " + width(new Var(this, id))
+                        + " entries but defined as " + how, List.of(name));
+            }
+        }
+
+        private ProgramException unknownWidth(String operation, Var v, String hint) {
+            String name = v.toString();
+            return new ProgramException(operation + ": the width of '" + name + "' is not known yet (it is declared "
+                    + "and not yet defined)" + (hint != null ? "; " + hint : "") + ": declare it with declareVector(\""
+                    + name + "\", width)", List.of(name));
+        }
+
         /** A node of a's width from one or two arguments of that width. */
         private Var elementwise(VectorPrimitive f, Var... arguments) {
             int w = sameWidth(f, arguments);
@@ -888,6 +1110,18 @@ public final class Program {
         }
 
         private int sameWidth(VectorPrimitive f, Var[] arguments) {
+            // A placeholder of deferred width takes the other operand's width.
+            int known = -1;
+            for (Var v : arguments) {
+                known = Math.max(known, knownWidth(v));
+            }
+            if (known < 0) {
+                throw unknownWidth(f.symbol(), arguments[arguments.length - 1], null);
+            }
+            for (Var v : arguments) {
+                implyWidth(v, known, f.symbol() + "(" + arguments[0] + (arguments.length > 1 ? ", " + arguments[1] : "")
+                        + ")");
+            }
             int w = width(arguments[0]);
             for (Var v : arguments) {
                 if (width(v) != w) {
@@ -1230,6 +1464,112 @@ public final class Program {
             }
             System.arraycopy(p, 0, paramPool, paramCount, p.length);
             paramCount += p.length;
+        }
+
+        /** This builder seen through int ids instead of {@link Var} handles (the same view each call). */
+        public Ids ids() {
+            if (ids == null) {
+                ids = new Ids();
+            }
+            return ids;
+        }
+
+        /**
+         * The builder's recording methods on int ids ({@link Var#id()}) instead of handles, for code
+         * that generates large programs: a generator that keeps a handle for each of 10^6 values
+         * keeps 10^6 objects alive, and reading them back from anywhere in the graph misses the
+         * cache; an {@code int[]} of ids costs 4 bytes a value and no garbage collection. The two
+         * views record into the same builder and may be mixed: {@code var(id)} is the handle of an
+         * id, {@code handle.id()} the id of a handle. An id is checked to be one this builder has
+         * handed out (0 <= id < the number of variables so far); unlike a handle, an id of another
+         * builder cannot be told apart.
+         */
+        public final class Ids {
+            private Ids() {
+            }
+
+            /** The number of variables recorded so far; ids are {@code 0 .. size() - 1}. */
+            public int size() {
+                return n;
+            }
+
+            /** The handle of {@code id}. */
+            public Var var(int id) {
+                return new Var(Builder.this, check(id));
+            }
+
+            /** {@link Builder#input(String, double)}. */
+            public int input(String name, double defaultValue) {
+                return Builder.this.input(name, defaultValue).id;
+            }
+
+            /** {@link Builder#constant(double)}. */
+            public int constant(double c) {
+                return Builder.this.constant(c).id;
+            }
+
+            /** {@code f(a)}: {@link Builder#apply(Primitive, Var)}. */
+            public int apply(Primitive f, int a) {
+                if (f.hasParameter() || f.arity() != 1) {
+                    return Builder.this.apply(f, var(a)).id; // checks, and explains the misuse
+                }
+                return unary(f, check(a));
+            }
+
+            /** {@code f(a, b)}: {@link Builder#apply(Primitive, Var, Var)}. */
+            public int apply(Primitive f, int a, int b) {
+                if (f.hasParameter() || f.arity() != 2) {
+                    return Builder.this.apply(f, var(a), var(b)).id;
+                }
+                return binary(f, check(a), check(b));
+            }
+
+            /** {@code a^p} for a constant exponent: {@link Builder#pow(Var, double)}. */
+            public int pow(int a, double p) {
+                return powc(check(a), p);
+            }
+
+            /** {@code a + c}: {@link Builder#add(Var, double)}. */
+            public int add(int a, double c) {
+                return affine(c, 1, check(a));
+            }
+
+            /** {@code c * a}: {@link Builder#mul(double, Var)}. */
+            public int mul(double c, int a) {
+                return affine(0, c, check(a));
+            }
+
+            /**
+             * {@code c_0 + sum_k c_k z_k}: {@link Builder#weightedSum(double, double[], Var...)}.
+             *
+             * @param c Not modified.
+             * @param z Not modified.
+             */
+            public int weightedSum(double c0, double[] c, int... z) {
+                if (c.length != z.length) {
+                    throw new IllegalArgumentException(c.length + " coefficients for " + z.length + " terms");
+                }
+                for (int id : z) {
+                    check(id);
+                }
+                return Builder.this.weightedSum(c0, c, z);
+            }
+
+            /** Marks outputs: {@link Builder#output(Var...)}. */
+            public Builder output(int... z) {
+                for (int id : z) {
+                    outputs.add(check(id));
+                }
+                return Builder.this;
+            }
+
+            private int check(int id) {
+                if (id < 0 || id >= n) {
+                    throw new IllegalArgumentException("id " + id + " is not a variable of this builder ("
+                            + n + " so far)");
+                }
+                return id;
+            }
         }
     }
 }

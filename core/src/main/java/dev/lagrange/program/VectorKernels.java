@@ -12,6 +12,7 @@ import java.util.Arrays;
  */
 public final class VectorKernels {
     private static final int INPUT = VectorPrimitive.INPUT.code();
+    private static final int STACK = VectorPrimitive.STACK.code();
 
     private VectorKernels() {
     }
@@ -54,6 +55,10 @@ public final class VectorKernels {
             System.arraycopy(dx, (int) p.params[c], dz, s, (int) p.params[c + 1]);
             return;
         }
+        if (o == STACK) {
+            gather(p, i, dz, dz, s);
+            return;
+        }
         int k = p.argStart[i];
         int a = p.args[k];
         int b = p.args[k + 1];
@@ -73,6 +78,10 @@ public final class VectorKernels {
         int c = p.paramStart[i];
         if (o == INPUT) {
             System.arraycopy(x, (int) p.params[c], f, fo, (int) p.params[c + 1]);
+            return;
+        }
+        if (o == STACK) {
+            gather(p, i, z, f, fo);
             return;
         }
         int k = p.argStart[i];
@@ -95,6 +104,13 @@ public final class VectorKernels {
             return;
         }
         int k = p.argStart[i];
+        if (o == STACK) {
+            // The scatter-add J^T lambda: argument j (a slot anywhere, possibly repeated) gets lambda_j.
+            for (int s = p.slot(i), end = p.argStart[i + 1]; k < end; k++, s++) {
+                dst[p.args[k]] += lambda[s];
+            }
+            return;
+        }
         int a = p.args[k];
         int b = p.args[k + 1];
         VectorPrimitive.ofCode(o).vjp(z, a, b, p.params, p.paramStart[i], f, fo, lambda, p.slot(i), dst, a, b);
@@ -137,6 +153,11 @@ public final class VectorKernels {
         int count = rowLength(p, i);
         if (p.op[i] == INPUT) {
             return 0;
+        }
+        if (p.op[i] == STACK) {
+            // Argument j is listed once per use, at position j: J^T lambda is lambda itself.
+            System.arraycopy(lambda, lo, out, 0, count);
+            return count;
         }
         int k = p.argStart[i];
         int a = p.args[k];
@@ -206,6 +227,19 @@ public final class VectorKernels {
             count += argWidth(p, p.args[k]);
         }
         return count;
+    }
+
+    /**
+     * {@code f[fo + j] = src[slot of argument j]} for the stack node {@code i}: its value from z, or
+     * its tangent from dz (J is a selection, so the JVP is the same gather).
+     *
+     * @param src Not modified, except for the node's own slots when it is f.
+     * @param f Modified: entries {@code [fo, fo + width(i))}.
+     */
+    private static void gather(Program p, int i, double[] src, double[] f, int fo) {
+        for (int k = p.argStart[i], end = p.argStart[i + 1]; k < end; k++) {
+            f[fo++] = src[p.args[k]];
+        }
     }
 
     private static int argWidth(Program p, int argSlot) {

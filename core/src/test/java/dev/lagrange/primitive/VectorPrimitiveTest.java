@@ -22,7 +22,9 @@ class VectorPrimitiveTest {
     private static final int N = 4;
 
     static Stream<Arguments> cases() {
-        return Arrays.stream(VectorPrimitive.values()).filter(f -> f != VectorPrimitive.INPUT)
+        // INPUT and STACK read x and the argument list, not (a, b): StackElementTest covers STACK.
+        return Arrays.stream(VectorPrimitive.values())
+                .filter(f -> f != VectorPrimitive.INPUT && f != VectorPrimitive.STACK)
                 .flatMap(f -> Stream.of(11L, 12L, 13L).map(seed -> Arguments.of(f, seed)));
     }
 
@@ -31,6 +33,7 @@ class VectorPrimitiveTest {
         return switch (f) {
             case MATVEC -> new double[] {M, N};
             case SCALE -> new double[] {W, -1.7};
+            case ELEMENT -> new double[] {2};
             default -> new double[] {W};
         };
     }

@@ -30,7 +30,27 @@ class VectorMultiplierTest {
         Var y = b.inputVector("y", new double[2]);
         Var h = b.let("h", b.map(Primitive.SIGMOID, b.matvec(w, x)));
         Var f = b.let("f", b.add(b.squaredLoss(b.scale(2, h), y), b.logsumexp(b.hadamard(x, x))));
-        Program p = b.output(f).build();
+        assertMultipliersAgree(b.output(f).build(), seed);
+    }
+
+    /** The same through stack and element: {@code f = |W stack(s, t, s) - y|^2 / 2 + exp(element(W x, 1))}. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {33, 34})
+    void stackAndElementRowsAgreeWithBackSubstitution(long seed) {
+        var b = Program.builder();
+        Var s = b.input("s", 0);
+        Var t = b.input("t", 0);
+        Var x = b.inputVector("x", new double[3]);
+        Var w = b.inputMatrix("W", 2, 3, new double[6]);
+        Var y = b.inputVector("y", new double[2]);
+        Var sin = b.sin(s);
+        Var u = b.let("u", b.stack(sin, t, sin)); // the same node twice
+        Var e = b.let("e", b.element(b.matvec(w, x), 1));
+        Var f = b.let("f", b.add(b.squaredLoss(b.matvec(w, u), y), b.exp(b.mul(e, t))));
+        assertMultipliersAgree(b.output(f).build(), seed);
+    }
+
+    private static void assertMultipliersAgree(Program p, long seed) {
         Random random = new Random(seed);
         double[] in = new double[p.inputCount()];
         for (int k = 0; k < in.length; k++) {
