@@ -117,6 +117,12 @@ public final class LagParser {
     private final Map<Integer, Integer> initTok = new HashMap<>();
     /** {rows, columns} of each matrix input, by builder id; every other node is a vector of its width. */
     private final Map<Integer, int[]> matrices = new HashMap<>();
+    /** {row base, column base} of each input block, by builder id; other vectors count entries from 1. */
+    private final Map<Integer, int[]> bases = new HashMap<>();
+    /** Families of scalar inputs declared in one statement, {@code input x[1..4]}: {lo, hi} by base name. */
+    private final Map<String, int[]> families = new HashMap<>();
+    /** Where a family's bare name was first used as the vector of its inputs, by base name. */
+    private final Map<String, Integer> familyUses = new HashMap<>();
     private final List<String> loopNames = new ArrayList<>();
     private final List<Double> loopValues = new ArrayList<>();
     private int pos;
@@ -315,6 +321,21 @@ public final class LagParser {
             duplicate(t, s);
             return;
         }
+        Integer familyUse = familyUses.get(t.name);
+        if (familyUse != null && s == null) {
+            int[] range = families.get(t.name);
+            report(t.tok, "'" + t.name + "' stands for the inputs " + t.name + "[" + range[0] + ".." + range[1]
+                    + "] (used so at "
+                    + diag.where(lex.start[familyUse]) + ") and cannot be assigned");
+            return;
+        }
+        int bracket = t.name.indexOf('[');
+        Sym vector = bracket > 0 ? names.get(t.name.substring(0, bracket)) : null;
+        if (vector != null && isVector(Operand.node(vector.var))) {
+            report(t.tok, "'" + t.name + "' is an entry of the vector '" + t.name.substring(0, bracket)
+                    + "', which cannot be assigned entry by entry");
+            return;
+        }
         Var v;
         if (s != null && b.width(s.var) > 1 && !(r.var != null && b.width(r.var) > 1)) {
             report(t.tok, "'" + t.name + "' is used as a vector of " + b.width(s.var) + " entries (at "
@@ -429,6 +450,9 @@ public final class LagParser {
                 inputMatrix(base, ranges.get(0), ranges.get(1), values);
                 continue;
             }
+            if (ranges.size() == 1 && total > 0) {
+                families.putIfAbsent(base.name, ranges.get(0));
+            }
             int[] at = new int[ranges.size()];
             for (int k = 0; k < at.length; k++) {
                 at[k] = ranges.get(k)[0];
@@ -505,6 +529,7 @@ public final class LagParser {
         if (n > 1) {
             matrices.put(v.id(), new int[] {m, n});
         }
+        bases.put(v.id(), new int[] {rows[0], n == 1 ? 1 : cols[0]});
         s = new Sym(v);
         s.defTok = t.tok;
         names.put(t.name, s);
@@ -906,6 +931,9 @@ public final class LagParser {
     private Operand power() {
         int first = pos;
         Operand base = primary();
+        while (kind() == LBRACKET && isVector(base)) {
+            base = entry(base, span(first, pos), first);
+        }
         if (kind() != CARET) {
             return base;
         }
@@ -939,6 +967,9 @@ public final class LagParser {
             case TEMP -> {
                 pos++;
                 return Operand.node(temporary(new Target(lex.text(tok), true, tok)));
+            }
+            case LBRACKET -> {
+                return vectorLiteral(tok);
             }
             case QUOTED -> {
                 pos++;
@@ -990,11 +1021,20 @@ public final class LagParser {
             return Operand.constant(Double.NaN);
         }
         if (kind() == LBRACKET) {
-            return Operand.node(use(indexed(word), tok));
+            Sym vector = names.get(word);
+            if (vector != null && isVector(Operand.node(vector.var))) {
+                return Operand.node(vector.var); // its entry h[2] is read by power()
+            }
+            return indexedUse(word, tok);
         }
         int loop = loopIndex(word);
         if (loop >= 0) {
             return Operand.constant(loopValues.get(loop));
+        }
+        int[] family = families.get(word);
+        if (family != null && !names.containsKey(word)) {
+            familyUses.putIfAbsent(word, tok);
+            return slice(word, family[0], family[1], tok);
         }
         return Operand.node(use(word, tok));
     }
@@ -1090,6 +1130,96 @@ public final class LagParser {
             case "squared_loss" -> b.squaredLoss(a, y);
             default -> b.crossEntropy(a, y);
         });
+    }
+
+    /**
+     * {@code x[1]}, {@code w[i][j]}: a scalar variable; {@code x[1..4]}, {@code w[2][1..3]}: the slice,
+     * the vector of those scalar variables (a range only in the last brackets).
+     */
+    private Operand indexedUse(String word, int tok) {
+        StringBuilder name = new StringBuilder(word);
+        while (kind() == LBRACKET) {
+            pos++;
+            int lo = integer("an index");
+            if (kind() == DOTDOT) {
+                pos++;
+                int hi = integer("an index");
+                expect(RBRACKET, "']'");
+                if (kind() == LBRACKET) {
+                    fail(pos, "a range must be the last index of a slice, as in w[2][1..3]");
+                }
+                return slice(name.toString(), lo, hi, tok);
+            }
+            name.append('[').append(lo).append(']');
+            expect(RBRACKET, "']'");
+        }
+        return Operand.node(use(name.toString(), tok));
+    }
+
+    /** {@code x[lo..hi]}: the vector (one stack node) of the scalar variables x[lo], ..., x[hi]. */
+    private Operand slice(String name, int lo, int hi, int tok) {
+        if (hi < lo) {
+            fail(tok, "the slice " + name + "[" + lo + ".." + hi + "] has no entries");
+        }
+        count((long) hi - lo + 1, tok);
+        Var[] parts = new Var[hi - lo + 1];
+        for (int k = lo; k <= hi; k++) {
+            parts[k - lo] = scalar(use(name + "[" + k + "]", tok), name + "[" + k + "]", tok);
+        }
+        return Operand.made(b.stack(parts));
+    }
+
+    /** {@code [e1, e2, ...]}: the vector (one stack node) of scalar expressions. */
+    private Operand vectorLiteral(int tok) {
+        pos++;
+        List<Var> parts = new ArrayList<>();
+        do {
+            int first = pos;
+            Operand e = early(expression());
+            parts.add(scalar(materialize(e), span(first, pos), first));
+        } while (accept(COMMA));
+        expect(RBRACKET, "']'");
+        return Operand.made(b.stack(parts.toArray(new Var[0])));
+    }
+
+    private Var scalar(Var v, String text, int tok) {
+        if (isVector(Operand.node(v))) {
+            fail(tok, "a vector's entries must be scalars but '" + text + "' " + describeShape(Operand.node(v)));
+        }
+        return v;
+    }
+
+    /**
+     * {@code h[2]}, {@code W[1, 3]}: one entry of a vector or matrix node, a scalar (an element node),
+     * counted from the input block's index bases, or from 1 for a vector defined by {@code =}.
+     */
+    private Operand entry(Operand v, String text, int tok) {
+        int open = pos++;
+        int[] shape = shapeOf(v);
+        int[] base = bases.getOrDefault(v.var.id(), new int[] {1, 1});
+        boolean matrix = matrices.containsKey(v.var.id());
+        int r = integer("an index");
+        int c = base[1];
+        if (matrix) {
+            if (kind() != COMMA) {
+                fail(pos, "'" + text + "' is a " + shape(v) + " matrix: an entry has two indices, " + text + "[row, column]");
+            }
+            pos++;
+            c = integer("an index");
+        }
+        if (kind() == COMMA) {
+            fail(pos, "'" + text + "' " + describeShape(v) + ": an entry has one index, " + text + "[k]");
+        }
+        expect(RBRACKET, "']'");
+        int row = r - base[0];
+        int col = c - base[1];
+        if (row < 0 || row >= shape[0] || col < 0 || col >= shape[1]) {
+            String range = "[" + base[0] + ".." + (base[0] + shape[0] - 1)
+                    + (matrix ? ", " + base[1] + ".." + (base[1] + shape[1] - 1) : "") + "]";
+            fail(open, "'" + text + "[" + (matrix ? r + ", " + c : "" + r) + "]' is out of range: " + text
+                    + " has entries " + text + range);
+        }
+        return Operand.made(b.element(v.var, row * shape[1] + col));
     }
 
     /** {@code wsum(c0, c1, z1, ..., ck, zk)}, taken literally: one weighted-sum node, never folded. */

@@ -319,6 +319,35 @@ public final class LagPrinter {
                 out.append(number(p.parameters(i)[1])).append(" * ");
                 operand(a[0]);
             }
+            case ELEMENT -> {
+                operand(a[0]);
+                int k = (int) p.parameters(i)[0];
+                int v = a[0];
+                if (p.isVector(v) && p.vectorPrimitive(v) == VectorPrimitive.INPUT) {
+                    double[] c = p.parameters(v); // (first, w, cols, rowBase, colBase)
+                    int cols = (int) c[2];
+                    out.append('[').append(k / cols + (int) c[3]);
+                    if (cols > 1) {
+                        out.append(", ").append(k % cols + (int) c[4]);
+                    }
+                    out.append(']');
+                } else {
+                    out.append('[').append(k + 1).append(']');
+                }
+            }
+            case STACK -> {
+                String slice = slice(a);
+                if (slice != null) {
+                    out.append(slice);
+                    return;
+                }
+                out.append('[');
+                for (int k = 0; k < a.length; k++) {
+                    out.append(k == 0 ? "" : ", ");
+                    argument(a[k]);
+                }
+                out.append(']');
+            }
             default -> { // maps and reductions: the function of that name
                 out.append(f.symbol()).append('(');
                 for (int k = 0; k < a.length; k++) {
@@ -330,6 +359,38 @@ public final class LagPrinter {
                 out.append(')');
             }
         }
+    }
+
+    /**
+     * {@code x[3..5]} when the stacked nodes are the named scalars x[3], x[4], x[5] (at least two,
+     * none inlined), else null.
+     */
+    private String slice(int[] a) {
+        if (a.length < 2) {
+            return null;
+        }
+        String stem = null;
+        int first = 0;
+        for (int k = 0; k < a.length; k++) {
+            String name = p.name(a[k]);
+            int open = name == null ? -1 : name.lastIndexOf('[');
+            if (open <= 0 || inline[a[k]] || !name.endsWith("]") || !Names.isBare(name)) {
+                return null;
+            }
+            int index;
+            try {
+                index = Integer.parseInt(name.substring(open + 1, name.length() - 1));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            if (k == 0) {
+                stem = name.substring(0, open);
+                first = index;
+            } else if (!name.substring(0, open).equals(stem) || index != first + k) {
+                return null;
+            }
+        }
+        return p.nodeNamed(stem) >= 0 ? null : stem + "[" + first + ".." + (first + a.length - 1) + "]";
     }
 
     /** An operand of an operator: a label, a call, or an inlined operator expression in parentheses. */
@@ -358,7 +419,7 @@ public final class LagPrinter {
     private boolean isCall(int j) {
         if (p.isVector(j)) {
             return switch (p.vectorPrimitive(j)) {
-                case MATVEC, ADD, SUB, HADAMARD, SCALE, SCALE_BY -> false;
+                case MATVEC, ADD, SUB, HADAMARD, SCALE, SCALE_BY, ELEMENT -> false;
                 default -> true;
             };
         }

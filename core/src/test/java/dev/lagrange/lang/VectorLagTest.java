@@ -217,6 +217,58 @@ class VectorLagTest {
         assertRoundTrip(expected);
     }
 
+    /** {@code input x[1..4]} stays four scalar inputs; a bare {@code x} in a vector expression is their stack. */
+    @Test
+    void aFamilyOfScalarInputsIsAVectorByItsBareName() {
+        var b = Program.builder();
+        Var w = b.inputMatrix("W", 3, 4, W);
+        Var[] x = new Var[4];
+        for (int k = 0; k < 4; k++) {
+            x[k] = b.input("x[" + (k + 1) + "]", X[k]);
+        }
+        Var bias = b.inputVector("b", B);
+        Var h = b.let("h", b.map(Primitive.TANH, b.vectorAdd(b.matvec(w, b.stack(x)), bias)));
+        Var f = b.let("f", b.add(b.element(h, 1), b.vectorSum(b.stack(x[1], x[2]))));
+        Program expected = b.output(f).build();
+        Program p = Lag.parse("""
+                input W[1..3, 1..4] = [0.3, -0.2, 0.5, 0.1, -0.4, 0.25, 0.05, -0.3, 0.2, 0.15, -0.1, 0.35]
+                input x[1..4] = [1.0, -0.5, 0.25, 2.0]
+                input b[1..3, 1] = [0.1, -0.2, 0.05]
+                h = tanh(W @ x + b)
+                f = h[2] + sum(x[2..3])
+                output f
+                """);
+        assertEquals(expected, p);
+        assertFalse(p.isVector(p.nodeNamed("x[1]")));
+        double s = B[1];
+        for (int j = 0; j < 4; j++) {
+            s += W[4 + j] * X[j];
+        }
+        assertEquals(Math.tanh(s) + X[1] + X[2], Lag.value(p, "f"), 1e-15);
+        assertRoundTrip(p);
+        assertTrue(LagPrinter.print(p).contains("(W @ x[1..4])"), LagPrinter.print(p));
+    }
+
+    @Test
+    void entriesCountFromTheDeclaredIndexBases() {
+        Program p = Lag.parse("""
+                input P[0..1, 0..2] = [1, 2, 3, 4, 5, 6]
+                input q[-1..1, 7] = [10, 20, 30]
+                input s = 0.5
+                v = [s, 2 * s, P[1, 0]]
+                e = P[0, 2] * q[-1] + v[3] + (P @ v)[2] + [s, s][1]
+                output e
+                """);
+        double[] v = {0.5, 1, 4};
+        double pv2 = 4 * v[0] + 5 * v[1] + 6 * v[2];
+        assertEquals(3 * 10 + 4 + pv2 + 0.5, Lag.value(p, "e"), 1e-14);
+        assertEquals(VectorPrimitive.STACK, p.vectorPrimitive(p.nodeNamed("v")));
+        assertEquals("q[0]", p.inputLabel(7));
+        assertRoundTrip(p);
+        String printed = LagPrinter.print(p);
+        assertTrue(printed.contains("P[0, 2]") && printed.contains("q[-1]") && printed.contains("P[1, 0]"), printed);
+    }
+
     // ---------------------------------------------------------------- printing
 
     private static void assertRoundTrip(Program p) {
@@ -282,7 +334,14 @@ class VectorLagTest {
         for (int step = 0; step < 12; step++) {
             Var a = vectors.get(rnd.nextInt(vectors.size()));
             Var c = vectors.get(rnd.nextInt(vectors.size()));
-            Var r = switch (rnd.nextInt(9)) {
+            Var r = switch (rnd.nextInt(11)) {
+                case 9, 10 -> { // entries of a, reversed, or scalars
+                    Var[] parts = new Var[w];
+                    for (int k = 0; k < w; k++) {
+                        parts[k] = rnd.nextBoolean() ? b.element(a, w - 1 - k) : scalars.get(rnd.nextInt(scalars.size()));
+                    }
+                    yield b.stack(parts);
+                }
                 case 0 -> b.vectorAdd(a, c);
                 case 1 -> b.vectorSub(a, c);
                 case 2 -> b.hadamard(a, c);
@@ -345,6 +404,15 @@ class VectorLagTest {
         "input W[1..2, 1..2]\\noutput s         | 5:7: error: 'W' is assigned more than once (first at 1:7)",
         "solve z { x = z }\\noutput s           | 5:11: error: an equation of a solve block must be scalar but 'x'",
         "dot = 1\\noutput s                    | 5:1: error: 'dot' is a reserved word",
+        "g = W[4, 1]\\noutput s                | 5:6: error: 'W[4, 1]' is out of range: W has entries W[1..3, 1..4]",
+        "g = W[2]\\noutput s                   | 5:8: error: 'W' is a 3x4 matrix: an entry has two indices",
+        "g = x[1, 1]\\noutput s                | 5:8: error: 'x' has 3 entries: an entry has one index, x[k]",
+        "g = x[0]\\noutput s                   | 5:6: error: 'x[0]' is out of range: x has entries x[1..3]",
+        "x[2] = s\\noutput s                   | 5:1: error: 'x[2]' is an entry of the vector 'x', which cannot be",
+        "g = [s, x]\\noutput s                 | 5:9: error: a vector's entries must be scalars but 'x' has 3 entries",
+        "input z[1..3] = 1\\ng = W @ [s, z[1]]\\noutput s | 6:5: error: 'W @ [s, z[1]]': W is 3x4 but [s, z[1]] has 2",
+        "input z[1..3] = 1\\ng = sum(z[3..1])\\noutput s | 6:9: error: the slice z[3..1] has no entries",
+        "input z[1..3] = 1\\ng = sum(z)\\nz = s\\noutput g | 7:1: error: 'z' stands for the inputs z[1..3] (used so at 6:9)",
     })
     void vectorErrors(String source, String expected) {
         List<String> errors = Lag.errors(DECLS + source.replace("\\n", "\n"));
