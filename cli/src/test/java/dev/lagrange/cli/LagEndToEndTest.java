@@ -328,4 +328,13 @@ class LagEndToEndTest {
         assertTrue(r.err().endsWith("v.lag:3:8: error: the objective 'h' is a vector of 2 entries: reduce it to a scalar"
                 + " (sum, dot, a loss)\n"), r.err());
     }
+
+    @Test
+    void theGraphOfAVectorProgramNamesItsVectorNodes() throws IOException {
+        Run r = run("graph", file("layer.lag", LAYER), "--set", "x[1]=1", "--set", "x[2]=0", "--set", "x[3]=0");
+        assertEquals(0, r.status(), r.err());
+        double h1 = Math.tanh(1);
+        assertTrue(r.out().contains("label=\"h (2 entries)\\nvalue [" + h1 + ", " + Math.tanh(4) + "]"), r.out());
+        assertTrue(r.out().contains("label=\"@\"];"), r.out());
+    }
 }
