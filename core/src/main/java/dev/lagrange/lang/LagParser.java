@@ -52,6 +52,15 @@ import java.util.Map;
  * {@value #MAX_UNROLLED} statements, loop iterations and sum terms are unrolled, so no input can
  * run away. Time O(unrolled tokens), memory O(nodes).
  *
+ * <p>Vector forms ({@code input W[1..3, 1..4]}, {@code W @ x}, elementwise {@code + - *}, scaling,
+ * {@code tanh(v)}, {@code dot}, {@code sum(v)}, losses, entries {@code h[2]}, slices and families of
+ * scalar inputs) map onto the builder's vector methods one node per operation; shapes are checked
+ * here, so that a mismatch is a diagnostic naming both operands' text and shapes. A name used as a
+ * vector before its definition (a cycle {@code v = r + 0.9 * P @ v}) is first taken for a scalar;
+ * the pass that meets the use implying its width records that width and the file is parsed again,
+ * with the name declared as a vector of that width ({@link Program.Builder#declareVector}), at most
+ * {@value #MAX_PASSES} times. Programs without such names are parsed once.
+ *
  * <p>Errors do not stop the parse: each statement in error is reported and skipped, undefined names
  * are reported at the end, all in source order (at most {@value Diagnostics#LIMIT}).
  */

@@ -24,7 +24,11 @@ import java.util.TreeMap;
  *       with a smaller index, are created by {@code declare} at their place and defined as soon as
  *       what they read exists;</li>
  *   <li>names that are not plain identifiers (with integer indices) are back-quoted;
- *       numbers are written by {@link Double#toString(double)}, which reads back exactly.</li>
+ *       numbers are written by {@link Double#toString(double)}, which reads back exactly;</li>
+ *   <li>vector nodes in the language's vector forms: input nodes {@code input W[1..3, 1..4] = [..]}
+ *       with their index bases, {@code W @ x}, {@code a + b}, {@code a * b} (entry by entry),
+ *       {@code c * a}, {@code s * a}, {@code tanh(a)}, {@code dot(a, b)}, {@code h[2]},
+ *       {@code x[1..3]} or {@code [a, b]} (stack), copies {@code v = a}.</li>
  * </ul>
  * O(n + arguments) time.
  */
@@ -51,7 +55,7 @@ public final class LagPrinter {
      * The program as {@code .lag} source.
      *
      * @throws IllegalArgumentException for a node no builder can make (an unnamed node that reads a
-     *     later node, a named constant)
+     *     later node, a named constant), and for an input block without a name or out of input order
      */
     public static String print(Program program) {
         return new LagPrinter(program).write();

@@ -412,6 +412,8 @@ class VectorLagTest {
         "g = [s, x]\\noutput s                 | 5:9: error: a vector's entries must be scalars but 'x' has 3 entries",
         "input z[1..3] = 1\\ng = W @ [s, z[1]]\\noutput s | 6:5: error: 'W @ [s, z[1]]': W is 3x4 but [s, z[1]] has 2",
         "input z[1..3] = 1\\ng = sum(z[3..1])\\noutput s | 6:9: error: the slice z[3..1] has no entries",
+        "g = sum(z[1..2][1])\\noutput s       | 5:16: error: a range must be the last index of a slice",
+        "g = M\\ninput M[1..2, 1..3]\\noutput s | 6:7: error: matrix input 'M' is used before its declaration (at 5:5)",
         "input z[1..3] = 1\\ng = sum(z)\\nz = s\\noutput g | 7:1: error: 'z' stands for the inputs z[1..3] (used so at 6:9)",
     })
     void vectorErrors(String source, String expected) {
