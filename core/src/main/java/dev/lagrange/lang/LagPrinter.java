@@ -292,16 +292,7 @@ public final class LagPrinter {
                 }
                 out.append(')');
             }
-            default -> { // functions, pow, max, min, implicit
-                out.append(f.symbol()).append('(');
-                for (int k = 0; k < a.length; k++) {
-                    if (k > 0) {
-                        out.append(", ");
-                    }
-                    argument(a[k]);
-                }
-                out.append(')');
-            }
+            default -> call(f.symbol(), a); // functions, pow, max, min, implicit
         }
     }
 
@@ -345,23 +336,9 @@ public final class LagPrinter {
                     out.append(slice);
                     return;
                 }
-                out.append('[');
-                for (int k = 0; k < a.length; k++) {
-                    out.append(k == 0 ? "" : ", ");
-                    argument(a[k]);
-                }
-                out.append(']');
+                list('[', a, ']');
             }
-            default -> { // maps and reductions: the function of that name
-                out.append(f.symbol()).append('(');
-                for (int k = 0; k < a.length; k++) {
-                    if (k > 0) {
-                        out.append(", ");
-                    }
-                    argument(a[k]);
-                }
-                out.append(')');
-            }
+            default -> call(f.symbol(), a); // maps and reductions: the function of that name
         }
     }
 
@@ -395,6 +372,24 @@ public final class LagPrinter {
             }
         }
         return p.nodeNamed(stem) >= 0 ? null : stem + "[" + first + ".." + (first + a.length - 1) + "]";
+    }
+
+    /** {@code name(a1, a2, ...)}. */
+    private void call(String name, int[] a) {
+        out.append(name);
+        list('(', a, ')');
+    }
+
+    /** The arguments, comma-separated between {@code open} and {@code close}. */
+    private void list(char open, int[] a, char close) {
+        out.append(open);
+        for (int k = 0; k < a.length; k++) {
+            if (k > 0) {
+                out.append(", ");
+            }
+            argument(a[k]);
+        }
+        out.append(close);
     }
 
     /** An operand of an operator: a label, a call, or an inlined operator expression in parentheses. */
