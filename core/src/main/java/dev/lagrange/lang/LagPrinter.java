@@ -85,8 +85,14 @@ public final class LagPrinter {
                     waitingInputs.put(k, i);
                     continue;
                 }
-                input(i);
-                nextInput++;
+                int m = family(i);
+                if (m > 1) {
+                    inputFamily(i, m);
+                    i += m - 1;
+                } else {
+                    input(i);
+                }
+                nextInput += m;
                 Integer next;
                 while ((next = waitingInputs.remove(nextInput)) != null) {
                     input(next);
@@ -202,6 +208,62 @@ public final class LagPrinter {
     }
 
     /**
+     * The number of scalar inputs from node {@code i} on that are one family {@code x[k], x[k+1], ...}:
+     * consecutive nodes, consecutive input indices and consecutive single indices of one stem.
+     */
+    private int family(int i) {
+        String stem = stem(i);
+        if (stem == null || stem.indexOf('[') >= 0 || p.nodeNamed(stem) >= 0) {
+            return 1;
+        }
+        int first = index(i);
+        int j = i + 1;
+        while (j < p.size() && !p.isVector(j) && p.primitive(j) == Primitive.INPUT
+                && p.inputIndex(j) == p.inputIndex(i) + (j - i) && stem.equals(stem(j)) && index(j) == first + (j - i)) {
+            j++;
+        }
+        return j - i;
+    }
+
+    /** {@code input x[1..4] = [d1, d2, d3, d4]}: m scalar inputs in one statement. */
+    private void inputFamily(int i, int m) {
+        int first = index(i);
+        out.append("input ").append(stem(i)).append('[').append(first).append("..").append(first + m - 1).append(']');
+        defaults(p.inputIndex(i), m);
+        out.append('\n');
+    }
+
+    /** {@code " = d"} when the m defaults from input k0 on are one value, {@code " = [..]"} when not, nothing when all are NaN. */
+    private void defaults(int k0, int m) {
+        boolean same = true;
+        for (int k = 1; k < m; k++) {
+            same &= Double.doubleToLongBits(p.inputDefault(k0 + k)) == Double.doubleToLongBits(p.inputDefault(k0));
+        }
+        if (same && !Double.isNaN(p.inputDefault(k0))) {
+            out.append(" = ").append(number(p.inputDefault(k0)));
+        } else if (!same) {
+            out.append(" = [");
+            for (int k = 0; k < m; k++) {
+                out.append(k == 0 ? "" : ", ").append(number(p.inputDefault(k0 + k)));
+            }
+            out.append(']');
+        }
+    }
+
+    /** The part of node j's name before its last index when the name is a bare {@code stem[int]}, else null. */
+    private String stem(int j) {
+        String name = p.name(j);
+        int open = name == null ? -1 : name.lastIndexOf('[');
+        return open > 0 && Names.isBare(name) ? name.substring(0, open) : null;
+    }
+
+    /** The last index of node j's name (after {@link #stem} found one). */
+    private int index(int j) {
+        String name = p.name(j);
+        return Integer.parseInt(name.substring(name.lastIndexOf('[') + 1, name.length() - 1));
+    }
+
+    /**
      * {@code input W[r0..r1, c0..c1] = d}: one matrix or vector input node ({@code x[r0..r1, c0]}
      * for a single column), with one default, none, or a row-major list {@code [d1, d2, ...]}.
      */
@@ -217,19 +279,7 @@ public final class LagPrinter {
         out.append(", ");
         range(colBase, cols);
         out.append(']');
-        boolean same = true;
-        for (int k = 1; k < w; k++) {
-            same &= Double.doubleToLongBits(p.inputDefault(k0 + k)) == Double.doubleToLongBits(p.inputDefault(k0));
-        }
-        if (same && !Double.isNaN(p.inputDefault(k0))) {
-            out.append(" = ").append(number(p.inputDefault(k0)));
-        } else if (!same) {
-            out.append(" = [");
-            for (int k = 0; k < w; k++) {
-                out.append(k == 0 ? "" : ", ").append(number(p.inputDefault(k0 + k)));
-            }
-            out.append(']');
-        }
+        defaults(k0, w);
         out.append('\n');
     }
 
@@ -350,24 +400,13 @@ public final class LagPrinter {
         if (a.length < 2) {
             return null;
         }
-        String stem = null;
-        int first = 0;
+        String stem = stem(a[0]);
+        if (stem == null) {
+            return null;
+        }
+        int first = index(a[0]);
         for (int k = 0; k < a.length; k++) {
-            String name = p.name(a[k]);
-            int open = name == null ? -1 : name.lastIndexOf('[');
-            if (open <= 0 || inline[a[k]] || !name.endsWith("]") || !Names.isBare(name)) {
-                return null;
-            }
-            int index;
-            try {
-                index = Integer.parseInt(name.substring(open + 1, name.length() - 1));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-            if (k == 0) {
-                stem = name.substring(0, open);
-                first = index;
-            } else if (!name.substring(0, open).equals(stem) || index != first + k) {
+            if (inline[a[k]] || !stem.equals(stem(a[k])) || index(a[k]) != first + k) {
                 return null;
             }
         }
