@@ -25,6 +25,7 @@ import java.util.TreeMap;
  *       what they read exists;</li>
  *   <li>names that are not plain identifiers (with integer indices) are back-quoted;
  *       numbers are written by {@link Double#toString(double)}, which reads back exactly;</li>
+ *   <li>consecutive scalar inputs {@code x[1], x[2], ...} as one statement {@code input x[1..4] = [..]};</li>
  *   <li>vector nodes in the language's vector forms: input nodes {@code input W[1..3, 1..4] = [..]}
  *       with their index bases, {@code W @ x}, {@code a + b}, {@code a * b} (entry by entry),
  *       {@code c * a}, {@code s * a}, {@code tanh(a)}, {@code dot(a, b)}, {@code h[2]},
