@@ -205,6 +205,7 @@ public final class LagParser {
         statements(lex.count - 1);
         for (Map.Entry<String, Sym> e : names.entrySet()) {
             if (e.getValue().defTok < 0) {
+                learnEntry(e.getKey());
                 report(e.getValue().useTok, "undefined name '" + e.getKey() + "'");
             }
         }
@@ -1031,8 +1032,8 @@ public final class LagParser {
         }
         if (kind() == LBRACKET) {
             Sym vector = names.get(word);
-            if (vector != null && isVector(Operand.node(vector.var))) {
-                return Operand.node(vector.var); // its entry h[2] is read by power()
+            if (vector != null && isVector(Operand.node(vector.var)) || vector == null && widths.containsKey(word)) {
+                return Operand.node(use(word, tok)); // its entry h[2] is read by power()
             }
             return indexedUse(word, tok);
         }
@@ -1464,6 +1465,19 @@ public final class LagParser {
         learned.put(name, w);
         fail(s.useTok, "'" + name + "' is used as a vector of " + entries(w) + " before its definition");
         return true;
+    }
+
+    /**
+     * An undefined {@code h[2]} where {@code h} is a vector defined later: the next pass declares
+     * {@code h} as a vector at its first use, so that {@code h[2]} reads its entry.
+     */
+    private void learnEntry(String name) {
+        int open = name.indexOf('[');
+        Sym vector = open > 0 ? names.get(name.substring(0, open)) : null;
+        if (vector != null && vector.defTok >= 0 && b.width(vector.var) > 1 && !matrices.containsKey(vector.var.id())
+                && !widths.containsKey(name.substring(0, open))) {
+            learned.put(name.substring(0, open), b.width(vector.var));
+        }
     }
 
     /** Whether {@code r} is a vector or matrix node (a node wider than one slot). */

@@ -269,6 +269,27 @@ class VectorLagTest {
         assertTrue(printed.contains("P[0, 2]") && printed.contains("q[-1]") && printed.contains("P[1, 0]"), printed);
     }
 
+    /** {@code v[1]} before {@code v}'s definition, inside the cycle: v is declared as a vector at that use. */
+    @Test
+    void anEntryMayBeReadBeforeItsVectorsDefinition() {
+        var b = Program.builder();
+        Var a = b.inputMatrix("A", 2, 2, new double[] {0.2, 0.1, 0.0, 0.3});
+        Var r = b.inputVector("r", new double[] {1, 2});
+        Var v = b.declareVector("v", 2);
+        Var g = b.let("g", b.mul(2, b.element(v, 0)));
+        b.defineVector(v, b.vectorAdd(r, b.matvec(a, v)));
+        Program expected = b.output(g).build();
+        Program p = Lag.parse("""
+                input A[1..2, 1..2] = [0.2, 0.1, 0.0, 0.3]
+                input r[1..2, 1] = [1, 2]
+                g = 2 * v[1]
+                v = r + A @ v
+                output g
+                """);
+        assertEquals(expected, p);
+        assertRoundTrip(p);
+    }
+
     // ---------------------------------------------------------------- printing
 
     private static void assertRoundTrip(Program p) {
