@@ -1210,6 +1210,20 @@ public final class LagParser {
         boolean matrix = matrices.containsKey(v.var.id());
         int r = integer("an index");
         int c = base[1];
+        if (!matrix && kind() == DOTDOT) { // h[2..3]: the stack of those entries
+            pos++;
+            int hi = integer("an index");
+            expect(RBRACKET, "']'");
+            if (r < base[0] || hi >= base[0] + shape[0] || hi < r) {
+                fail(open, "'" + text + "[" + r + ".." + hi + "]' is out of range: " + text + " has entries " + text
+                        + "[" + base[0] + ".." + (base[0] + shape[0] - 1) + "]");
+            }
+            Var[] parts = new Var[hi - r + 1];
+            for (int k = r; k <= hi; k++) {
+                parts[k - r] = b.element(v.var, k - base[0]);
+            }
+            return Operand.made(b.stack(parts));
+        }
         if (matrix) {
             if (kind() != COMMA) {
                 fail(pos, "'" + text + "' is a " + shape(v) + " matrix: an entry has two indices, " + text + "[row, column]");

@@ -256,12 +256,12 @@ class VectorLagTest {
                 input q[-1..1, 7] = [10, 20, 30]
                 input s = 0.5
                 v = [s, 2 * s, P[1, 0]]
-                e = P[0, 2] * q[-1] + v[3] + (P @ v)[2] + [s, s][1]
+                e = P[0, 2] * q[-1] + v[3] + (P @ v)[2] + [s, s][1] + dot(q[0..1], v[2..3])
                 output e
                 """);
         double[] v = {0.5, 1, 4};
         double pv2 = 4 * v[0] + 5 * v[1] + 6 * v[2];
-        assertEquals(3 * 10 + 4 + pv2 + 0.5, Lag.value(p, "e"), 1e-14);
+        assertEquals(3 * 10 + 4 + pv2 + 0.5 + (20 * 1 + 30 * 4), Lag.value(p, "e"), 1e-13);
         assertEquals(VectorPrimitive.STACK, p.vectorPrimitive(p.nodeNamed("v")));
         assertEquals("q[0]", p.inputLabel(7));
         assertRoundTrip(p);
@@ -429,6 +429,7 @@ class VectorLagTest {
         "g = W[2]\\noutput s                   | 5:8: error: 'W' is a 3x4 matrix: an entry has two indices",
         "g = x[1, 1]\\noutput s                | 5:8: error: 'x' has 3 entries: an entry has one index, x[k]",
         "g = x[0]\\noutput s                   | 5:6: error: 'x[0]' is out of range: x has entries x[1..3]",
+        "g = sum(x[2..4])\\noutput s           | 5:10: error: 'x[2..4]' is out of range: x has entries x[1..3]",
         "x[2] = s\\noutput s                   | 5:1: error: 'x[2]' is an entry of the vector 'x', which cannot be",
         "g = [s, x]\\noutput s                 | 5:9: error: a vector's entries must be scalars but 'x' has 3 entries",
         "input z[1..3] = 1\\ng = W @ [s, z[1]]\\noutput s | 6:5: error: 'W @ [s, z[1]]': W is 3x4 but [s, z[1]] has 2",
