@@ -15,7 +15,8 @@ import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
  * argument is passed as its first slot; shapes are the node's constant parameters, read at
  * {@code p[c], p[c + 1], ...}:
  * <pre>
- *   INPUT        z = x[first .. first + w)              p = (first, w, cols)   no arguments
+ *   INPUT        z = x[first .. first + w)              p = (first, w, cols, rowBase, colBase)
+ *                (no arguments; the bases only label entries: x[1], W[1,1] for bases 1)
  *   MATVEC       z = W a, W m x n row-major             p = (m, n)         (W, a)
  *   TANH ... EXP z_k = f(a_k)                           p = (w)            (a)
  *   ADD/SUB/HADAMARD  z_k = a_k (+ - *) b_k             p = (w)            (a, b)
@@ -47,7 +48,7 @@ import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
  */
 public enum VectorPrimitive {
     /** A block of inputs {@code z = x[first .. first + w)}; its values come from x, so the sweeps handle it. */
-    INPUT("input", 0, 3) {
+    INPUT("input", 0, 5) {
         @Override public int width(double[] p, int c) { return (int) p[c + 1]; }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             throw new UnsupportedOperationException("an input block takes its values from x");

@@ -264,17 +264,22 @@ public final class Program {
     }
 
     /**
-     * The name of input {@code k} for messages: its node's label, with a 1-based index inside an
-     * input block ({@code x[3]}, {@code W[2,5]}).
+     * The name of input {@code k} for messages: its node's label, with its index inside an input
+     * block ({@code x[3]}, {@code W[2,5]}), counted from the block's index bases (1 unless declared
+     * otherwise, see {@link Builder#inputMatrix(String, int, int, double[], int, int)}).
      */
     public String inputLabel(int k) {
         int i = inputs[k];
         if (op[i] != VectorPrimitive.INPUT.code()) {
             return label(i);
         }
-        int offset = k - (int) params[paramStart[i]];
-        int cols = (int) params[paramStart[i] + 2];
-        return label(i) + (cols == 1 ? "[" + (offset + 1) + "]" : "[" + (offset / cols + 1) + "," + (offset % cols + 1) + "]");
+        int c = paramStart[i];
+        int offset = k - (int) params[c];
+        int cols = (int) params[c + 2];
+        int rowBase = (int) params[c + 3];
+        int colBase = (int) params[c + 4];
+        return label(i) + (cols == 1 ? "[" + (offset + rowBase) + "]"
+                : "[" + (offset / cols + rowBase) + "," + (offset % cols + colBase) + "]");
     }
 
     /** The value slot of input {@code k}: its node's slot, offset within an input block. */
@@ -778,7 +783,7 @@ public final class Program {
          * @param defaults Not modified.
          */
         public Var inputVector(String name, double[] defaults) {
-            return inputBlock(name, defaults.length, 1, defaults);
+            return inputBlock(name, defaults.length, 1, defaults, 1, 1);
         }
 
         /**
@@ -788,19 +793,43 @@ public final class Program {
          * @param defaults Not modified: {@code rows * cols} values, row-major.
          */
         public Var inputMatrix(String name, int rows, int cols, double[] defaults) {
+            return inputMatrix(name, rows, cols, defaults, 1, 1);
+        }
+
+        /**
+         * {@link #inputMatrix(String, int, int, double[])} whose entries are labelled from the index
+         * bases given instead of 1 ({@code P[0,0]} for bases 0, 0): the {@code .lag} declaration
+         * {@code input P[0..2, 0..2]}. The bases are part of the program (its parameters); they change
+         * labels only, never values.
+         *
+         * @param defaults Not modified: {@code rows * cols} values, row-major.
+         */
+        public Var inputMatrix(String name, int rows, int cols, double[] defaults, int rowBase, int colBase) {
             if (rows < 1 || cols < 1 || defaults.length != rows * cols) {
                 throw new IllegalArgumentException("a " + rows + " x " + cols + " matrix needs " + rows * cols
                         + " defaults, got " + defaults.length);
             }
-            return inputBlock(name, rows, cols, defaults);
+            // A single column is a vector labelled x[k]: its column base is never shown, so it is always 1.
+            return inputBlock(name, rows, cols, defaults, rowBase, cols == 1 ? 1 : colBase);
         }
 
-        private Var inputBlock(String name, int rows, int cols, double[] defaults) {
+        /**
+         * {@link #inputVector(String, double[])} whose entries are labelled from {@code base} instead
+         * of 1 ({@code x[0]} for base 0).
+         *
+         * @param defaults Not modified.
+         */
+        public Var inputVector(String name, double[] defaults, int base) {
+            return inputBlock(name, defaults.length, 1, defaults, base, 1);
+        }
+
+        private Var inputBlock(String name, int rows, int cols, double[] defaults, int rowBase, int colBase) {
             int w = rows * cols;
             if (w < 1) {
                 throw new IllegalArgumentException("an input block needs at least one entry");
             }
-            Var v = vectorNode(VectorPrimitive.INPUT, name, new double[] {inputs.size(), w, cols}, rows, cols);
+            Var v = vectorNode(VectorPrimitive.INPUT, name, new double[] {inputs.size(), w, cols, rowBase, colBase},
+                    rows, cols);
             for (int k = 0; k < w; k++) {
                 inputs.add(v.id);
                 inputDefaults.add(defaults[k]);
