@@ -587,6 +587,169 @@ public enum VectorPrimitive {
                 DerivativeStructure[] f, int fo) {
             throw new UnsupportedOperationException(GATHER);
         }
+    },
+    /**
+     * {@code z_j = sum_r W_rj y_r}: the transposed product {@code W^T y} (.lag {@code y @ W}) for an
+     * m x n block W and an m-vector y, an n-vector; the partial of {@code W x} with respect to x. Each
+     * entry sums over r ascending, the order in which MATVEC's VJP accumulates {@code W^T lambda}.
+     */
+    MATVEC_T("@", 2, 2) {
+        @Override public int width(double[] p, int c) { return (int) p[c + 1]; }
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int r = 0; r < m; r++) {
+                    s += z[b + r] * z[a + r * n + j];
+                }
+                f[fo + j] = s;
+            }
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int r = 0; r < m; r++) {
+                double y = z[b + r];
+                int w = a + r * n;
+                int dw = da + r * n;
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    double l = lambda[lo + j];
+                    if (l != 0) {
+                        dst[dw + j] += l * y;
+                        s += l * z[w + j];
+                    }
+                }
+                dst[db + r] += s;
+            }
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int r = 0; r < m; r++) {
+                    s += times(t[ta + r * n + j], z[b + r]) + times(t[tb + r], z[a + r * n + j]);
+                }
+                dz[o + j] = s;
+            }
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int j = 0; j < n; j++) {
+                DerivativeStructure s = z[b].multiply(z[a + j]);
+                for (int r = 1; r < m; r++) {
+                    s = s.add(z[b + r].multiply(z[a + r * n + j]));
+                }
+                f[fo + j] = s;
+            }
+        }
+    },
+    /**
+     * {@code z_rj = a_r b_j}: the outer product {@code a b^T} of an m-vector and an n-vector, an
+     * m x n block stored row-major; the partial of {@code W x} with respect to W.
+     */
+    OUTER("outer", 2, 2) {
+        @Override public int width(double[] p, int c) { return (int) p[c] * (int) p[c + 1]; }
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int r = 0; r < m; r++) {
+                for (int j = 0; j < n; j++) {
+                    f[fo + r * n + j] = z[a + r] * z[b + j];
+                }
+            }
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int r = 0; r < m; r++) {
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    double l = lambda[lo + r * n + j];
+                    if (l != 0) {
+                        s += l * z[b + j];
+                        dst[db + j] += l * z[a + r];
+                    }
+                }
+                dst[da + r] += s;
+            }
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int r = 0; r < m; r++) {
+                for (int j = 0; j < n; j++) {
+                    dz[o + r * n + j] = times(t[ta + r], z[b + j]) + times(t[tb + j], z[a + r]);
+                }
+            }
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int r = 0; r < m; r++) {
+                for (int j = 0; j < n; j++) {
+                    f[fo + r * n + j] = z[a + r].multiply(z[b + j]);
+                }
+            }
+        }
+    },
+    /**
+     * {@code z_k = c0 + c1 a_k} for constants c0, c1 (parameters 2 and 3): the vector form of a
+     * one-term weighted sum, {@code 1 - v} or {@code v + 0.5} in .lag; with a HADAMARD, tanh's
+     * derivative {@code 1 - z * z}.
+     */
+    AFFINE("wsum", 1, 3) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            double c0 = p[c + 1];
+            double c1 = p[c + 2];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = c0 + c1 * z[a + k];
+            }
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            double c1 = p[c + 2];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dst[da + k] += c1 * lambda[lo + k];
+            }
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            double c1 = p[c + 2];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dz[o + k] = c1 * t[ta + k];
+            }
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = z[a + k].multiply(p[c + 2]).add(p[c + 1]);
+            }
+        }
+    },
+    /**
+     * {@code z_k = [a_k > 0]}, 1 or 0: relu's derivative with the convention {@code relu'(0) = 0}. Its
+     * own derivative is 0 (taken as 0 at the jump too).
+     */
+    STEP("step", 1, 1) {
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = z[a + k] > 0 ? 1 : 0;
+            }
+        }
+        @Override double derivative(double a, double f) { return 0; }
+        @Override DerivativeStructure scalar(DerivativeStructure a) {
+            return a.getField().getZero().add(a.getValue() > 0 ? 1 : 0);
+        }
     };
 
     /** The {@link #arity()} of a primitive with any number of arguments (STACK). */
@@ -709,7 +872,10 @@ public enum VectorPrimitive {
      */
     public int[] rowSupport(int k, int r, int argWidth, double[] p, int c) {
         return switch (this) {
-            case COPY, TANH, RELU, SIGMOID, EXP, ADD, SUB, HADAMARD, SCALE -> new int[] {r, 1};
+            case COPY, TANH, RELU, SIGMOID, EXP, ADD, SUB, HADAMARD, SCALE, AFFINE -> new int[] {r, 1};
+            case STEP -> new int[] {r, 0};
+            case MATVEC_T -> k == 0 ? new int[] {r, ((int) p[c] - 1) * (int) p[c + 1] + 1} : new int[] {0, argWidth};
+            case OUTER -> k == 0 ? new int[] {r / (int) p[c + 1], 1} : new int[] {r % (int) p[c + 1], 1};
             case SCALE_BY -> k == 0 ? new int[] {0, 1} : new int[] {r, 1};
             case MATVEC -> k == 0 ? new int[] {r * (int) p[c + 1], (int) p[c + 1]} : new int[] {0, argWidth};
             case ELEMENT -> new int[] {(int) p[c], 1};

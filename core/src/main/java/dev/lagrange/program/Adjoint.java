@@ -1,7 +1,9 @@
 package dev.lagrange.program;
 
 import dev.lagrange.primitive.Primitive;
+import dev.lagrange.primitive.VectorPrimitive;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -104,9 +106,9 @@ public final class Adjoint {
                     names);
         }
         for (int i = 0; i < program.size(); i++) {
-            if (program.width(i) != 1) {
-                throw new IllegalArgumentException("'" + program.label(i) + "' is a vector; the adjoint "
-                        + "transformation handles scalar programs only");
+            if (program.vectorPrimitive(i) == VectorPrimitive.OUTER) {
+                throw new IllegalArgumentException("'" + program.label(i) + "' is an outer product; the adjoint "
+                        + "transformation has no rule for outer yet");
             }
         }
         return new Adjoint(program).build();
@@ -117,7 +119,10 @@ public final class Adjoint {
      * The partial is built only when the multiplier's statement is, so that each statement's nodes
      * come right before it, in the order a parser creates them, and print as one expression.
      */
-    private record Term(double c, Var lambda, Supplier<Var> partial) {
+    private record Term(double c, Var lambda, Supplier<Var> partial, Supplier<Var> whole) {
+        Term(double c, Var lambda, Supplier<Var> partial) {
+            this(c, lambda, partial, null);
+        }
     }
 
     private Program build() {
@@ -128,13 +133,13 @@ public final class Adjoint {
         constants();
         Var[] grad = new Var[p.inputCount()];
         for (int j = n - 1; j >= 0; j--) {
-            Primitive f = p.primitive(j);
-            if (f == Primitive.CONSTANT) {
+            boolean vector = p.isVector(j);
+            if (!vector && p.primitive(j) == Primitive.CONSTANT) {
                 continue;
             }
             String name = p.name(j);
             Var lambda;
-            if (f == Primitive.INPUT) {
+            if (vector ? p.vectorPrimitive(j) == VectorPrimitive.INPUT : p.primitive(j) == Primitive.INPUT) {
                 int k = p.inputIndex(j);
                 lambda = multiplier(j, fresh("grad_", name != null ? name : "x" + (k + 1)));
                 grad[k] = lambda;
@@ -142,18 +147,31 @@ public final class Adjoint {
                 lambda = multiplier(j, name != null ? fresh("lambda_", name) : null);
             }
             if (lambda != null) {
-                pushToArguments(j, lambda);
+                if (vector) {
+                    pushFromVector(j, lambda);
+                } else {
+                    pushToArguments(j, lambda);
+                }
             }
         }
-        if (grad.length == 0) {
-            b.output(z[p.objective()]);
-        } else {
-            b.output(grad);
+        List<Var> outputs = new ArrayList<>();
+        if (grad.length == 0 || p.width(p.input(0)) > 1) {
+            // An input block's gradient is a vector, which cannot be the objective: the objective leads.
+            outputs.add(z[p.objective()]);
         }
+        for (int k = 0; k < grad.length; k++) {
+            if (grad[k] != null) {
+                outputs.add(grad[k]); // an input block's gradient once, at its first input
+            }
+        }
+        b.output(outputs.toArray(new Var[0]));
         return b.build();
     }
 
     private Var forward(int i) {
+        if (p.isVector(i)) {
+            return forwardVector(i);
+        }
         Primitive f = p.primitive(i);
         double[] params = p.parameters(i);
         String name = p.name(i);
@@ -172,13 +190,66 @@ public final class Adjoint {
         }
     }
 
+    /** Vector node i, recreated by the builder method that makes it (so with the same parameters). */
+    private Var forwardVector(int i) {
+        VectorPrimitive f = p.vectorPrimitive(i);
+        double[] c = p.parameters(i);
+        String name = p.name(i);
+        int[] a = p.arguments(i);
+        Var za = a.length > 0 ? z[a[0]] : null;
+        Var zb = a.length > 1 ? z[a[1]] : null;
+        Var v = switch (f) {
+            case INPUT -> {
+                int first = (int) c[0];
+                int w = (int) c[1];
+                int cols = (int) c[2];
+                double[] defaults = new double[w];
+                for (int k = 0; k < w; k++) {
+                    defaults[k] = p.inputDefault(first + k);
+                }
+                yield cols == 1 ? b.inputVector(name, defaults, (int) c[3])
+                        : b.inputMatrix(name, w / cols, cols, defaults, (int) c[3], (int) c[4]);
+            }
+            case COPY -> b.defineVector(b.declare(name), za); // a copy is always named
+            case MATVEC -> b.matvec(za, zb);
+            case MATVEC_T -> b.matvecTransposed(za, zb);
+            case OUTER -> b.outer(za, zb);
+            case TANH -> b.map(Primitive.TANH, za);
+            case RELU -> b.map(Primitive.RELU, za);
+            case SIGMOID -> b.map(Primitive.SIGMOID, za);
+            case EXP -> b.map(Primitive.EXP, za);
+            case STEP -> b.step(za);
+            case AFFINE -> b.vectorAffine(c[1], c[2], za);
+            case ADD -> b.vectorAdd(za, zb);
+            case SUB -> b.vectorSub(za, zb);
+            case HADAMARD -> b.hadamard(za, zb);
+            case SCALE -> b.scale(c[1], za);
+            case SCALE_BY -> b.scale(za, zb);
+            case DOT -> b.dot(za, zb);
+            case SUM -> b.vectorSum(za);
+            case SOFTMAX -> b.softmax(za);
+            case LOGSUMEXP -> b.logsumexp(za);
+            case SQUARED_LOSS -> b.squaredLoss(za, zb);
+            case CROSS_ENTROPY -> b.crossEntropy(za, zb);
+            case ELEMENT -> b.element(za, (int) c[0]);
+            case STACK -> {
+                Var[] s = new Var[a.length];
+                for (int k = 0; k < a.length; k++) {
+                    s[k] = z[a[k]];
+                }
+                yield b.stack(s);
+            }
+        };
+        return name == null || f == VectorPrimitive.INPUT || f == VectorPrimitive.COPY ? v : b.let(name, v);
+    }
+
     /**
      * Creates the constants the partials use before the first multiplier, so that none is created
      * in the middle of a statement (the builder keeps one node per constant).
      */
     private void constants() {
         for (int i = 0; i < p.size(); i++) {
-            switch (p.primitive(i)) {
+            switch (p.isVector(i) ? Primitive.IDENTITY : p.primitive(i)) {
                 case DIV, LOG -> b.constant(1);
                 case SQRT -> b.constant(0.5);
                 case POW -> b.constant(TINY);
@@ -190,6 +261,12 @@ public final class Adjoint {
                 default -> { }
             }
         }
+        for (int i = 0; i < p.size(); i++) {
+            if (p.isVector(i)) {
+                b.constant(0); // the zeros of ELEMENT's one-hot VJP and of zero vector multipliers
+                return;
+            }
+        }
     }
 
     /**
@@ -198,6 +275,9 @@ public final class Adjoint {
      * multiplier when it is a single unit term, or null when it is exactly 0.
      */
     private Var multiplier(int j, String name) {
+        if (p.width(j) > 1) {
+            return vectorMultiplier(j, name);
+        }
         List<Term> terms = pending.get(j);
         pending.set(j, null);
         boolean seeded = j == p.objective();
@@ -239,7 +319,139 @@ public final class Adjoint {
     }
 
     private Var product(Term t) {
+        if (t.whole != null) {
+            return t.whole.get();
+        }
         return t.partial == null ? t.lambda : b.mul(t.lambda, t.partial.get());
+    }
+
+    /**
+     * The multiplier of a node wider than one slot: the sum of its pending terms with vector
+     * operations, in the order the reverse sweep accumulates them; a zero vector when named and
+     * without terms (the objective, a scalar, is never such a node).
+     */
+    private Var vectorMultiplier(int j, String name) {
+        List<Term> terms = pending.get(j);
+        pending.set(j, null);
+        int w = p.width(j);
+        if (terms == null) {
+            return name == null ? null : b.let(name, broadcast(b.constant(0), w));
+        }
+        Term first = terms.get(0);
+        if (name != null && terms.size() == 1 && first.c == 1 && first.partial == null && first.whole == null) {
+            return b.defineVector(b.declare(name), first.lambda); // passed on unchanged: a named copy
+        }
+        Var sum = first.c == 1 ? product(first) : b.scale(first.c, product(first));
+        for (int k = 1; k < terms.size(); k++) {
+            Term t = terms.get(k);
+            if (t.c == 1) {
+                sum = b.vectorAdd(sum, product(t));
+            } else if (t.c == -1) {
+                sum = b.vectorSub(sum, product(t));
+            } else {
+                Var v = product(t);
+                sum = b.vectorAdd(sum, b.scale(t.c, v));
+            }
+        }
+        return name == null ? sum : b.let(name, sum);
+    }
+
+    /**
+     * Adds {@code J_i^T lambda} of vector node i to the pending terms of its arguments, each written
+     * with vector primitives that compute it by the same floating-point operations as the node's
+     * {@link VectorPrimitive#vjp} (see the class comment for the two that accumulate in another order).
+     */
+    private void pushFromVector(int i, Var lambda) {
+        VectorPrimitive f = p.vectorPrimitive(i);
+        int[] a = p.arguments(i);
+        double[] c = p.parameters(i);
+        Var za = a.length > 0 ? z[a[0]] : null;
+        Var zb = a.length > 1 ? z[a[1]] : null;
+        Var zi = z[i];
+        int w = a.length > 0 ? p.width(a[0]) : 0;
+        switch (f) {
+            case INPUT, STEP -> { } // STEP's derivative is 0
+            case COPY -> push(a[0], 1, lambda, null);
+            case ADD -> {
+                push(a[0], 1, lambda, null);
+                push(a[1], 1, lambda, null);
+            }
+            case SUB -> {
+                push(a[0], 1, lambda, null);
+                push(a[1], -1, lambda, null);
+            }
+            case TANH -> pushWhole(a[0], 1, () -> b.hadamard(lambda, b.vectorAffine(1, -1, b.hadamard(zi, zi))));
+            case SIGMOID -> pushWhole(a[0], 1, () -> b.hadamard(lambda, b.hadamard(zi, b.vectorAffine(1, -1, zi))));
+            case EXP -> pushWhole(a[0], 1, () -> b.hadamard(lambda, zi));
+            case RELU -> pushWhole(a[0], 1, () -> b.hadamard(lambda, b.step(za)));
+            case AFFINE -> pushWhole(a[0], 1, () -> b.scale(c[2], lambda));
+            case SCALE -> pushWhole(a[0], 1, () -> b.scale(c[1], lambda));
+            case HADAMARD -> {
+                pushWhole(a[0], 1, () -> b.hadamard(lambda, zb));
+                pushWhole(a[1], 1, () -> b.hadamard(lambda, za));
+            }
+            case SCALE_BY -> {
+                pushWhole(a[0], 1, () -> b.dot(lambda, zb));
+                pushWhole(a[1], 1, () -> b.scale(za, lambda));
+            }
+            case MATVEC -> {
+                pushWhole(a[0], 1, () -> b.outer(lambda, zb));
+                pushWhole(a[1], 1, () -> b.matvecTransposed(za, lambda));
+            }
+            case MATVEC_T -> {
+                pushWhole(a[0], 1, () -> b.outer(zb, lambda));
+                pushWhole(a[1], 1, () -> b.matvec(za, lambda));
+            }
+            case DOT -> {
+                pushWhole(a[0], 1, () -> b.scale(lambda, zb));
+                pushWhole(a[1], 1, () -> b.scale(lambda, za));
+            }
+            case SUM -> pushWhole(a[0], 1, () -> broadcast(lambda, w));
+            case SOFTMAX -> pushWhole(a[0], 1,
+                    () -> b.hadamard(zi, b.vectorSub(lambda, broadcast(b.dot(lambda, zi), w))));
+            case LOGSUMEXP -> pushWhole(a[0], 1,
+                    () -> b.scale(lambda, b.map(Primitive.EXP, b.vectorSub(za, broadcast(zi, w)))));
+            case SQUARED_LOSS -> {
+                pushWhole(a[0], 1, () -> b.scale(lambda, b.vectorSub(za, zb)));
+                pushWhole(a[1], -1, () -> b.scale(lambda, b.vectorSub(za, zb)));
+            }
+            case CROSS_ENTROPY -> {
+                pushWhole(a[0], 1, () -> {
+                    Var softmax = b.map(Primitive.EXP, b.vectorSub(za, broadcast(b.logsumexp(za), w)));
+                    return b.scale(lambda, b.vectorSub(b.scale(b.vectorSum(zb), softmax), zb));
+                });
+                pushWhole(a[1], 1, () -> b.scale(lambda, b.vectorSub(broadcast(b.logsumexp(za), w), za)));
+            }
+            case ELEMENT -> pushWhole(a[0], 1, () -> {
+                Var zero = b.constant(0);
+                Var[] oneHot = new Var[w];
+                for (int k = 0; k < w; k++) {
+                    oneHot[k] = k == (int) c[0] ? lambda : zero;
+                }
+                return b.stack(oneHot);
+            });
+            case STACK -> {
+                for (int k = 0; k < a.length; k++) {
+                    int entry = k;
+                    pushWhole(a[k], 1, () -> b.element(lambda, entry));
+                }
+            }
+            case OUTER -> throw new IllegalStateException("no adjoint rule for outer");
+        }
+    }
+
+    /** {@code (s, ..., s)}, w times: a scalar broadcast over a vector, exactly (a stack). */
+    private Var broadcast(Var s, int w) {
+        Var[] copies = new Var[w];
+        Arrays.fill(copies, s);
+        return b.stack(copies);
+    }
+
+    private void pushWhole(int j, double c, Supplier<Var> whole) {
+        if (!p.isVector(j) && p.primitive(j) == Primitive.CONSTANT) {
+            return;
+        }
+        addTerm(j, new Term(c, null, null, whole));
     }
 
     /** Adds {@code lambda_i * df_i/dz_a} to the pending terms of every argument a of node i. */
@@ -336,15 +548,19 @@ public final class Adjoint {
     }
 
     private void push(int j, double c, Var lambda, Supplier<Var> partial) {
-        if (p.primitive(j) == Primitive.CONSTANT) {
+        if (!p.isVector(j) && p.primitive(j) == Primitive.CONSTANT) {
             return;
         }
+        addTerm(j, new Term(c, lambda, partial));
+    }
+
+    private void addTerm(int j, Term t) {
         List<Term> terms = pending.get(j);
         if (terms == null) {
             terms = new ArrayList<>(2);
             pending.set(j, terms);
         }
-        terms.add(new Term(c, lambda, partial));
+        terms.add(t);
     }
 
     /** {@code prefix + name}, with a numeric suffix before any index when that name is taken. */

@@ -865,6 +865,51 @@ public final class Program {
             return vectorNode(VectorPrimitive.MATVEC, null, new double[] {shape[0], n}, shape[0], 1, W, x);
         }
 
+        /**
+         * {@code W^T y} for an m x n block W and an m-vector y: an n-vector ({@code y @ W} in .lag). A
+         * placeholder y of deferred width gets width m.
+         */
+        public Var matvecTransposed(Var W, Var y) {
+            if (knownWidth(W) < 0) {
+                throw unknownWidth("matvecTransposed", W, "a matrix must be defined before y @ W");
+            }
+            int[] shape = shape(W);
+            int m = shape[0];
+            implyWidth(y, m, "matvecTransposed(" + W + ", " + y + ")");
+            if (width(y) != m) {
+                throw new IllegalArgumentException("matvecTransposed: " + W + " is " + m + " x " + shape[1] + " but "
+                        + y + " has " + width(y) + " entries");
+            }
+            return vectorNode(VectorPrimitive.MATVEC_T, null, new double[] {m, shape[1]}, shape[1], 1, W, y);
+        }
+
+        /**
+         * {@code a b^T} for an m-vector a and an n-vector b: an m x n matrix node, row-major, usable as
+         * the matrix of {@link #matvec} (and the gradient of an m x n input block).
+         */
+        public Var outer(Var a, Var b) {
+            if (knownWidth(a) < 0 || knownWidth(b) < 0) {
+                throw unknownWidth("outer", knownWidth(a) < 0 ? a : b, null);
+            }
+            int m = width(a);
+            int n = width(b);
+            return vectorNode(VectorPrimitive.OUTER, null, new double[] {m, n}, m, n, a, b);
+        }
+
+        /** {@code c0 + c1 a_k} for each entry of a, constants c0 and c1: a vector's one-term weighted sum. */
+        public Var vectorAffine(double c0, double c1, Var a) {
+            if (knownWidth(a) < 0) {
+                throw unknownWidth("vectorAffine", a, null);
+            }
+            int w = width(a);
+            return vectorNode(VectorPrimitive.AFFINE, null, new double[] {w, c0, c1}, w, 1, a);
+        }
+
+        /** {@code [a_k > 0]} for each entry of a: 1 or 0 (relu's derivative, 0 at 0). */
+        public Var step(Var a) {
+            return elementwise(VectorPrimitive.STEP, a);
+        }
+
         /** {@code f(a_k)} for each entry of a, for f one of TANH, RELU, SIGMOID, EXP. */
         public Var map(Primitive f, Var a) {
             VectorPrimitive g = switch (f) {

@@ -31,8 +31,9 @@ class VectorPrimitiveTest {
     /** The parameters and the argument widths {wa, wb} of a test instance of f. */
     private static double[] params(VectorPrimitive f) {
         return switch (f) {
-            case MATVEC -> new double[] {M, N};
+            case MATVEC, MATVEC_T, OUTER -> new double[] {M, N};
             case SCALE -> new double[] {W, -1.7};
+            case AFFINE -> new double[] {W, 0.3, -1.7};
             case ELEMENT -> new double[] {2};
             default -> new double[] {W};
         };
@@ -41,6 +42,12 @@ class VectorPrimitiveTest {
     private static int[] argWidths(VectorPrimitive f) {
         if (f == VectorPrimitive.MATVEC) {
             return new int[] {M * N, N};
+        }
+        if (f == VectorPrimitive.MATVEC_T) {
+            return new int[] {M * N, M};
+        }
+        if (f == VectorPrimitive.OUTER) {
+            return new int[] {M, N};
         }
         if (f == VectorPrimitive.SCALE_BY) {
             return new int[] {1, W};

@@ -1,0 +1,230 @@
+package dev.lagrange.program;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lagrange.lang.LagException;
+import dev.lagrange.lang.LagParser;
+import dev.lagrange.lang.LagPrinter;
+import dev.lagrange.primitive.Primitive;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The adjoint of programs with vector and matrix nodes: evaluated by substitution, its gradient
+ * outputs equal back-substitution's input multipliers on the original program ({@link Sweeps#reverse},
+ * itself checked against forward mode and central differences elsewhere), entry by entry, bit for bit
+ * where the kernels' operation order allows and to 1e-13 relative otherwise; and the adjoint program
+ * printed as .lag parses back to an equal program.
+ */
+class AdjointVectorTest {
+    private static final int W = 4;
+
+    /** A program over x (W entries), u (W entries), a scalar s and a 3 x W matrix A, all inputs. */
+    private record Case(boolean bitwise, Function<Inputs, Var> objective) {
+    }
+
+    private record Inputs(Program.Builder b, Var s, Var x, Var u, Var a, Var y) {
+    }
+
+    private static final Map<String, Case> CASES = Map.ofEntries(
+            Map.entry("matvec", new Case(false, in -> in.b.dot(in.b.matvec(in.a, in.x), in.y))),
+            Map.entry("matvecTransposed", new Case(false, in -> in.b.dot(in.b.matvecTransposed(in.a, in.y), in.x))),
+            Map.entry("copy", new Case(true, in -> in.b.dot(in.b.let("c", in.x), in.u))),
+            Map.entry("tanh", new Case(true, in -> in.b.dot(in.b.map(Primitive.TANH, in.b.hadamard(in.x, in.u)), in.u))),
+            Map.entry("relu", new Case(true, in -> in.b.dot(in.b.map(Primitive.RELU, in.x), in.u))),
+            Map.entry("sigmoid", new Case(true, in -> in.b.vectorSum(in.b.map(Primitive.SIGMOID, in.b.vectorAdd(in.x, in.u))))),
+            Map.entry("exp", new Case(true, in -> in.b.dot(in.b.map(Primitive.EXP, in.x), in.u))),
+            Map.entry("step", new Case(true, in -> in.b.dot(in.b.hadamard(in.b.step(in.x), in.x), in.u))),
+            Map.entry("affine", new Case(true, in -> in.b.dot(in.b.vectorAffine(0.5, -2, in.x), in.x))),
+            Map.entry("addSubHadamard", new Case(true, in -> in.b.add(in.b.dot(in.b.vectorAdd(in.x, in.u),
+                    in.b.vectorSub(in.x, in.u)), in.b.vectorSum(in.b.hadamard(in.x, in.u))))),
+            Map.entry("scale", new Case(true, in -> in.b.vectorSum(in.b.scale(-1.5, in.b.hadamard(in.x, in.x))))),
+            Map.entry("scaleBy", new Case(true, in -> in.b.dot(in.b.scale(in.b.sin(in.s), in.x), in.u))),
+            Map.entry("softmax", new Case(true, in -> in.b.dot(in.b.softmax(in.x), in.u))),
+            Map.entry("logsumexp", new Case(true, in -> in.b.mul(in.b.logsumexp(in.x), in.s))),
+            Map.entry("squaredLoss", new Case(true, in -> in.b.squaredLoss(in.x, in.u))),
+            Map.entry("crossEntropy", new Case(true, in -> in.b.crossEntropy(in.x, in.b.softmax(in.u)))),
+            Map.entry("element", new Case(true, in -> in.b.add(in.b.mul(in.b.element(in.x, 1), in.b.element(in.x, 2)),
+                    in.b.sin(in.b.element(in.x, 1))))),
+            Map.entry("stack", new Case(true, in -> in.b.dot(in.b.stack(in.s, in.b.sin(in.s), in.s, in.s), in.x))),
+            Map.entry("mlp", new Case(false, in -> {
+                Var h = in.b.let("h", in.b.map(Primitive.TANH, in.b.matvec(in.a, in.x)));
+                Var g = in.b.let("g", in.b.softmax(in.b.scale(in.s, h)));
+                return in.b.add(in.b.squaredLoss(g, in.y), in.b.mul(0.1, in.b.dot(h, h)));
+            })));
+
+    static Stream<Arguments> cases() {
+        return CASES.keySet().stream().sorted().flatMap(name -> Stream.of(21L, 22L, 23L).flatMap(seed ->
+                Stream.of(true, false).map(scalarFirst -> Arguments.of(name, seed, scalarFirst))));
+    }
+
+    /** The case's program, with the scalar input s first or last. */
+    private static Program program(String name, boolean scalarFirst, Random random) {
+        Program.Builder b = Program.builder();
+        Var s = scalarFirst ? b.input("s", draw(random)) : null;
+        Var x = b.inputVector("x", draws(random, W));
+        Var u = b.inputVector("u", draws(random, W));
+        Var a = b.inputMatrix("A", 3, W, draws(random, 3 * W));
+        Var y = b.inputVector("y", draws(random, 3));
+        if (!scalarFirst) {
+            s = b.input("s", draw(random));
+        }
+        Var f = CASES.get(name).objective.apply(new Inputs(b, s, x, u, a, y));
+        return b.output(b.let("f", f)).build();
+    }
+
+    private static double draw(Random random) {
+        double v = random.nextDouble() * 4 - 2;
+        return Math.abs(v) < 0.1 ? v + Math.copySign(0.2, v) : v; // away from relu's kink
+    }
+
+    private static double[] draws(Random random, int n) {
+        double[] v = new double[n];
+        for (int k = 0; k < n; k++) {
+            v[k] = draw(random);
+        }
+        return v;
+    }
+
+    /** Back-substitution's gradient, one entry per input. */
+    static double[] backSubstitution(Program p) {
+        double[] z = AdjointTest.evaluate(p, p.inputDefaults());
+        double[] lambda = AdjointTest.multipliers(p, z);
+        double[] g = new double[p.inputCount()];
+        for (int k = 0; k < g.length; k++) {
+            g[k] = lambda[p.inputSlot(k)];
+        }
+        return g;
+    }
+
+    /** The adjoint program's gradient outputs (after the objective when it leads), flattened. */
+    static double[] adjointGradient(Program p, Program q) {
+        double[] z = AdjointTest.evaluate(q, q.inputDefaults());
+        int bad = Sweeps.firstNonFinite(q, z, 0, q.size());
+        assertEquals(-1, bad, () -> "'" + q.label(bad) + "' is not finite");
+        double[] g = new double[p.inputCount()];
+        int m = 0;
+        for (int k = q.outputCount() - countGradientOutputs(p); k < q.outputCount(); k++) {
+            int node = q.output(k);
+            for (int e = 0; e < q.width(node); e++) {
+                g[m++] = z[q.slot(node) + e];
+            }
+        }
+        assertEquals(g.length, m, "one gradient entry per input");
+        return g;
+    }
+
+    private static int countGradientOutputs(Program p) {
+        int count = 0;
+        for (int k = 0; k < p.inputCount(); k++) {
+            if (p.inputIndex(p.input(k)) == k) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    static void assertGradient(Program p, boolean bitwise, String where) {
+        Program q = Adjoint.of(p);
+        double[] expected = backSubstitution(p);
+        double[] actual = adjointGradient(p, q);
+        for (int k = 0; k < expected.length; k++) {
+            String what = where + ": d f / d " + p.inputLabel(k);
+            if (bitwise) {
+                assertEquals(expected[k], actual[k], 0.0, what);
+            } else {
+                assertTrue(Math.abs(actual[k] - expected[k]) <= 1e-13 * Math.abs(expected[k]),
+                        what + ": expected " + expected[k] + ", got " + actual[k]);
+            }
+        }
+        String printed = LagPrinter.print(q);
+        Program back;
+        try {
+            back = LagParser.parse(printed, "adjoint.lag");
+        } catch (LagException e) {
+            throw new AssertionError(where + ": the printed adjoint does not parse: " + e.diagnostics() + "\n"
+                    + printed, e);
+        }
+        assertEquals(q, back, where + ": the printed adjoint parses back to another program\n" + printed);
+    }
+
+    @ParameterizedTest(name = "{0} seed {1} scalar first {2}")
+    @MethodSource("cases")
+    void gradientMatchesBackSubstitution(String name, long seed, boolean scalarFirst) {
+        Program p = program(name, scalarFirst, new Random(seed));
+        assertGradient(p, CASES.get(name).bitwise, name + " seed " + seed);
+        Program q = Adjoint.of(p);
+        // The outputs: gradients only when the first input is a scalar, else the objective first.
+        int first = q.output(0);
+        assertEquals(scalarFirst ? "grad_s" : "f", q.name(first), name + ": the first output");
+        assertEquals(1, q.width(first));
+    }
+
+    @Test
+    void gradientOfAMatrixInputIsAMatrixShapedOutput() {
+        Program p = program("matvec", false, new Random(5));
+        Program q = Adjoint.of(p);
+        int grad = q.nodeNamed("grad_A");
+        assertEquals(3 * W, q.width(grad));
+        assertEquals(List.of("f", "grad_x", "grad_u", "grad_A", "grad_y", "grad_s"),
+                Stream.iterate(0, k -> k + 1).limit(q.outputCount()).map(k -> q.name(q.output(k))).toList());
+    }
+
+    @Test
+    void tanhLayerExample() throws IOException {
+        Program p = LagParser.parse(examples().resolve("tanh-layer.lag"));
+        assertGradient(p, false, "tanh-layer.lag");
+    }
+
+    @Test
+    void cyclicVectorProgramIsRefusedLikeACyclicScalarOne() throws IOException {
+        Program p = LagParser.parse(examples().resolve("mdp-vector.lag"));
+        ProgramException e = assertThrows(ProgramException.class, () -> Adjoint.of(p));
+        assertTrue(e.getMessage().startsWith("the variables v form a cycle"), e.getMessage());
+    }
+
+    @Test
+    void outerProductIsRefusedWithItsName() {
+        Program.Builder b = Program.builder();
+        Var x = b.inputVector("x", new double[] {1, 2});
+        Var g = b.let("G", b.outer(x, x));
+        Program p = b.output(b.let("f", b.vectorSum(g))).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Adjoint.of(p));
+        assertTrue(e.getMessage().startsWith("'G' is an outer product"), e.getMessage());
+    }
+
+    /** Taking the adjoint twice: a Hessian row, exercising the rules of STEP, AFFINE, STACK and ELEMENT. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("secondOrder")
+    void adjointOfTheAdjoint(String name) {
+        Program p = program(name, true, new Random(31));
+        Program q = Adjoint.of(p);
+        assertGradient(q, false, name + " twice");
+    }
+
+    static Stream<String> secondOrder() {
+        return Stream.of("tanh", "sigmoid", "relu", "exp", "softmax", "logsumexp", "crossEntropy", "element",
+                "stack", "affine", "scaleBy", "squaredLoss", "matvecTransposed");
+    }
+
+    static Path examples() {
+        for (Path p : List.of(Path.of("..", "examples", "programs"), Path.of("examples", "programs"))) {
+            if (Files.isDirectory(p)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("examples/programs not found");
+    }
+}
