@@ -88,7 +88,8 @@ public final class LagParser {
 
     /** The functions of vectors, by name: their argument count (elementwise maps reuse exp, tanh, ...). */
     private static final Map<String, Integer> VECTOR_FUNCTIONS = Map.of(
-            "dot", 2, "softmax", 1, "logsumexp", 1, "squared_loss", 2, "cross_entropy", 2, "sum", 1);
+            "dot", 2, "softmax", 1, "logsumexp", 1, "squared_loss", 2, "cross_entropy", 2, "sum", 1, "outer", 2,
+            "step", 1);
     /** The scalar functions that apply to each entry of a vector argument ({@link Program.Builder#map}). */
     private static final java.util.Set<Primitive> MAPS =
             java.util.EnumSet.of(Primitive.EXP, Primitive.TANH, Primitive.SIGMOID, Primitive.RELU);
@@ -1083,6 +1084,9 @@ public final class LagParser {
             if (n == 1 && MAPS.contains(f)) {
                 return Operand.made(b.map(f, a.var));
             }
+            if (f == Primitive.WEIGHTED_SUM && n == 3 && k == 2 && args.get(0).isConstant() && args.get(1).isConstant()) {
+                return Operand.made(b.vectorAffine(args.get(0).c, args.get(1).c, a.var)); // wsum(c0, c1, v)
+            }
             fail(tok, f.symbol() + " takes scalars but '" + text.get(k) + "' " + describeShape(a)
                     + " (exp, tanh, sigmoid and relu apply to each entry of a vector)");
         }
@@ -1127,7 +1131,7 @@ public final class LagParser {
         }
         Var a = materialize(args.get(0));
         Var y = arity == 2 ? materialize(args.get(1)) : null;
-        if (y != null && b.width(a) != b.width(y)
+        if (y != null && !name.equals("outer") && b.width(a) != b.width(y)
                 && !learn(args.get(0), b.width(y)) && !learn(args.get(1), b.width(a))) {
             fail(tok, "'" + span(tok, pos) + "': '" + text.get(0) + "' has " + entries(b.width(a)) + " but '"
                     + text.get(1) + "' has " + entries(b.width(y)));
@@ -1137,6 +1141,8 @@ public final class LagParser {
             case "sum" -> b.vectorSum(a);
             case "softmax" -> b.softmax(a);
             case "logsumexp" -> b.logsumexp(a);
+            case "outer" -> b.outer(a, y);
+            case "step" -> b.step(a);
             case "squared_loss" -> b.squaredLoss(a, y);
             default -> b.crossEntropy(a, y);
         });
@@ -1417,6 +1423,13 @@ public final class LagParser {
             fail(tok, where + "a vector can only be divided by a constant, and nothing by a vector; '"
                     + (lv ? r : l) + "' " + describeShape(lv ? right : left));
         }
+        if (lv != rv && (op == PLUS || op == MINUS) && (lv ? right : left).isConstant()) {
+            // c + v, v + c, v - c, c - v: one affine node, as x + c is one weighted sum for a scalar
+            double c = (lv ? right : left).c;
+            Var v = (lv ? left : right).var;
+            return Operand.made(op == PLUS ? b.vectorAffine(c, 1, v) : lv ? b.vectorAffine(-c, 1, v)
+                    : b.vectorAffine(c, -1, v));
+        }
         if (lv != rv) {
             if (op != STAR) {
                 learn(lv ? right : left, b.width((lv ? left : right).var));
@@ -1438,6 +1451,15 @@ public final class LagParser {
 
     /** {@code m @ x}: m a matrix input (or an n-vector, an n x 1 matrix) and x of m's column count. */
     private Operand matvec(Operand m, Operand x, String where, String l, String r, int tok) {
+        if (isVector(m) && !isMatrix(m) && isMatrix(x)) {
+            // y @ W: the transposed product W^T y, y of W's row count
+            int[] shape = shapeOf(x);
+            if (b.width(m.var) != shape[0]) {
+                fail(tok, where + r + " is " + shape[0] + "x" + shape[1] + " but " + l + " has " + entries(b.width(m.var))
+                        + " (y @ W needs as many as W has rows)");
+            }
+            return Operand.made(b.matvecTransposed(x.var, m.var));
+        }
         if (!isVector(m)) {
             fail(tok, where + "'@' needs a matrix on its left but '" + l + "' " + describeShape(m));
         }
@@ -1492,6 +1514,11 @@ public final class LagParser {
                 && !widths.containsKey(name.substring(0, open))) {
             learned.put(name.substring(0, open), b.width(vector.var));
         }
+    }
+
+    /** Whether {@code r} is a matrix input. */
+    private boolean isMatrix(Operand r) {
+        return r.var != null && matrices.containsKey(r.var.id());
     }
 
     /** Whether {@code r} is a vector or matrix node (a node wider than one slot). */

@@ -361,9 +361,28 @@ public final class LagPrinter {
                 out.append(' ').append(f == VectorPrimitive.SCALE_BY ? "*" : f.symbol()).append(' ');
                 operand(a[1]);
             }
+            case MATVEC_T -> { // arguments (y, W): y @ W
+                operand(a[0]);
+                out.append(" @ ");
+                operand(a[1]);
+            }
             case SCALE -> {
                 out.append(number(p.parameters(i)[1])).append(" * ");
                 operand(a[0]);
+            }
+            case AFFINE -> {
+                double[] c = p.parameters(i); // (w, c0, c1)
+                if (c[2] == 1) {
+                    operand(a[0]); // the parser's form of v + c
+                    out.append(" + ").append(number(c[1]));
+                } else if (c[2] == -1) {
+                    out.append(number(c[1])).append(" - "); // the parser's form of c - v
+                    operand(a[0]);
+                } else {
+                    out.append("wsum(").append(number(c[1])).append(", ").append(number(c[2])).append(", ");
+                    argument(a[0]);
+                    out.append(')');
+                }
             }
             case ELEMENT -> {
                 operand(a[0]);
@@ -458,7 +477,8 @@ public final class LagPrinter {
     private boolean isCall(int j) {
         if (p.isVector(j)) {
             return switch (p.vectorPrimitive(j)) {
-                case MATVEC, ADD, SUB, HADAMARD, SCALE, SCALE_BY, ELEMENT -> false;
+                case MATVEC, MATVEC_T, ADD, SUB, HADAMARD, SCALE, SCALE_BY, ELEMENT -> false;
+                case AFFINE -> Math.abs(p.parameters(j)[2]) != 1;
                 default -> true;
             };
         }

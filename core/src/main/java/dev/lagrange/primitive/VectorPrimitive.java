@@ -589,9 +589,10 @@ public enum VectorPrimitive {
         }
     },
     /**
-     * {@code z_j = sum_r W_rj y_r}: the transposed product {@code W^T y} (.lag {@code y @ W}) for an
-     * m x n block W and an m-vector y, an n-vector; the partial of {@code W x} with respect to x. Each
-     * entry sums over r ascending, the order in which MATVEC's VJP accumulates {@code W^T lambda}.
+     * {@code z_j = sum_r y_r W_rj}: the transposed product {@code W^T y}, written {@code y @ W} (the
+     * arguments in that order: y, then W) for an m-vector y and an m x n block W, an n-vector; the
+     * partial of {@code W x} with respect to x. Each entry sums over r ascending, the order in which
+     * MATVEC's VJP accumulates {@code W^T lambda}.
      */
     MATVEC_T("@", 2, 2) {
         @Override public int width(double[] p, int c) { return (int) p[c + 1]; }
@@ -601,7 +602,7 @@ public enum VectorPrimitive {
             for (int j = 0; j < n; j++) {
                 double s = 0;
                 for (int r = 0; r < m; r++) {
-                    s += z[b + r] * z[a + r * n + j];
+                    s += z[a + r] * z[b + r * n + j];
                 }
                 f[fo + j] = s;
             }
@@ -611,18 +612,18 @@ public enum VectorPrimitive {
             int m = (int) p[c];
             int n = (int) p[c + 1];
             for (int r = 0; r < m; r++) {
-                double y = z[b + r];
-                int w = a + r * n;
-                int dw = da + r * n;
+                double y = z[a + r];
+                int w = b + r * n;
+                int dw = db + r * n;
                 double s = 0;
                 for (int j = 0; j < n; j++) {
                     double l = lambda[lo + j];
                     if (l != 0) {
-                        dst[dw + j] += l * y;
                         s += l * z[w + j];
+                        dst[dw + j] += l * y;
                     }
                 }
-                dst[db + r] += s;
+                dst[da + r] += s;
             }
         }
         @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
@@ -632,7 +633,7 @@ public enum VectorPrimitive {
             for (int j = 0; j < n; j++) {
                 double s = 0;
                 for (int r = 0; r < m; r++) {
-                    s += times(t[ta + r * n + j], z[b + r]) + times(t[tb + r], z[a + r * n + j]);
+                    s += times(t[ta + r], z[b + r * n + j]) + times(t[tb + r * n + j], z[a + r]);
                 }
                 dz[o + j] = s;
             }
@@ -642,9 +643,9 @@ public enum VectorPrimitive {
             int m = (int) p[c];
             int n = (int) p[c + 1];
             for (int j = 0; j < n; j++) {
-                DerivativeStructure s = z[b].multiply(z[a + j]);
+                DerivativeStructure s = z[a].multiply(z[b + j]);
                 for (int r = 1; r < m; r++) {
-                    s = s.add(z[b + r].multiply(z[a + r * n + j]));
+                    s = s.add(z[a + r].multiply(z[b + r * n + j]));
                 }
                 f[fo + j] = s;
             }
@@ -874,7 +875,8 @@ public enum VectorPrimitive {
         return switch (this) {
             case COPY, TANH, RELU, SIGMOID, EXP, ADD, SUB, HADAMARD, SCALE, AFFINE -> new int[] {r, 1};
             case STEP -> new int[] {r, 0};
-            case MATVEC_T -> k == 0 ? new int[] {r, ((int) p[c] - 1) * (int) p[c + 1] + 1} : new int[] {0, argWidth};
+            // Column r of W, a strided set: its contiguous hull.
+            case MATVEC_T -> k == 1 ? new int[] {r, ((int) p[c] - 1) * (int) p[c + 1] + 1} : new int[] {0, argWidth};
             case OUTER -> k == 0 ? new int[] {r / (int) p[c + 1], 1} : new int[] {r % (int) p[c + 1], 1};
             case SCALE_BY -> k == 0 ? new int[] {0, 1} : new int[] {r, 1};
             case MATVEC -> k == 0 ? new int[] {r * (int) p[c + 1], (int) p[c + 1]} : new int[] {0, argWidth};

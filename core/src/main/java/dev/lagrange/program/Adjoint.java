@@ -212,7 +212,7 @@ public final class Adjoint {
             }
             case COPY -> b.defineVector(b.declare(name), za); // a copy is always named
             case MATVEC -> b.matvec(za, zb);
-            case MATVEC_T -> b.matvecTransposed(za, zb);
+            case MATVEC_T -> b.matvecTransposed(zb, za);
             case OUTER -> b.outer(za, zb);
             case TANH -> b.map(Primitive.TANH, za);
             case RELU -> b.map(Primitive.RELU, za);
@@ -290,7 +290,8 @@ public final class Adjoint {
                     b.constant(seeded ? 1 : 0));
         }
         Term first = terms.get(0);
-        if (!seeded && name != null && terms.size() == 1 && first.c == 1 && first.partial == null) {
+        if (!seeded && name != null && terms.size() == 1 && first.c == 1 && first.partial == null
+                && first.whole == null) {
             // Passed on unchanged, the multiplier belongs to another node: name a copy, not that node.
             return b.define(name, Primitive.IDENTITY, new double[0], first.lambda);
         }
@@ -398,9 +399,9 @@ public final class Adjoint {
                 pushWhole(a[0], 1, () -> b.outer(lambda, zb));
                 pushWhole(a[1], 1, () -> b.matvecTransposed(za, lambda));
             }
-            case MATVEC_T -> {
-                pushWhole(a[0], 1, () -> b.outer(zb, lambda));
-                pushWhole(a[1], 1, () -> b.matvec(za, lambda));
+            case MATVEC_T -> { // (y, W)
+                pushWhole(a[0], 1, () -> b.matvec(zb, lambda));
+                pushWhole(a[1], 1, () -> b.outer(za, lambda));
             }
             case DOT -> {
                 pushWhole(a[0], 1, () -> b.scale(lambda, zb));

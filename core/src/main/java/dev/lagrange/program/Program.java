@@ -866,8 +866,8 @@ public final class Program {
         }
 
         /**
-         * {@code W^T y} for an m x n block W and an m-vector y: an n-vector ({@code y @ W} in .lag). A
-         * placeholder y of deferred width gets width m.
+         * {@code W^T y} for an m x n block W and an m-vector y: an n-vector ({@code y @ W} in .lag; the
+         * node's arguments are y, then W). A placeholder y of deferred width gets width m.
          */
         public Var matvecTransposed(Var W, Var y) {
             if (knownWidth(W) < 0) {
@@ -880,7 +880,7 @@ public final class Program {
                 throw new IllegalArgumentException("matvecTransposed: " + W + " is " + m + " x " + shape[1] + " but "
                         + y + " has " + width(y) + " entries");
             }
-            return vectorNode(VectorPrimitive.MATVEC_T, null, new double[] {m, shape[1]}, shape[1], 1, W, y);
+            return vectorNode(VectorPrimitive.MATVEC_T, null, new double[] {m, shape[1]}, shape[1], 1, y, W);
         }
 
         /**

@@ -44,7 +44,7 @@ class VectorPrimitiveTest {
             return new int[] {M * N, N};
         }
         if (f == VectorPrimitive.MATVEC_T) {
-            return new int[] {M * N, M};
+            return new int[] {M, M * N};
         }
         if (f == VectorPrimitive.OUTER) {
             return new int[] {M, N};
