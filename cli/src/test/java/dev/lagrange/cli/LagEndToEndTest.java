@@ -312,13 +312,36 @@ class LagEndToEndTest {
         assertTrue(outside.err().contains("has no variable 'W[3,0]'"), outside.err());
     }
 
+    /**
+     * The adjoint of the tanh layer example: its printed program, solved, gives the gradient that
+     * solving the example gives, entry by entry (grad_W[k] is W's k-th entry, row-major), to 1e-13
+     * relative (W^T lambda sums in another order than the reverse sweep's accumulation).
+     */
     @Test
-    void theAdjointRefusesVectorProgramsCleanly() throws IOException {
-        Run r = run("adjoint", file("layer.lag", LAYER));
-        assertEquals(3, r.status());
-        assertTrue(r.err().startsWith(dir.resolve("layer.lag") + ": error: not supported: 'W' is a vector; the adjoint"),
-                r.err());
-        assertEquals("", r.out());
+    void theAdjointOfTheTanhLayerSolvesToItsGradient() throws IOException {
+        String example = Path.of("..", "examples", "programs", "tanh-layer.lag").toString();
+        Run solved = run("solve", example, "--json");
+        assertEquals(0, solved.status(), solved.err());
+        Run adjoint = run("adjoint", example);
+        assertEquals(0, adjoint.status(), adjoint.err());
+        String text = adjoint.out();
+        assertTrue(text.contains("\noutput f, grad_W, grad_x[1], grad_x[2], grad_x[3], grad_x[4], grad_b[1], "), text);
+        Run gradient = run("solve", file("tanh-layer-adjoint.lag", text), "--json");
+        assertEquals(0, gradient.status(), text + gradient.err());
+        Map<String, Object> expected = solved.json("gradient");
+        Map<String, Object> values = gradient.json("values");
+        assertEquals(3 * 4 + 4 + 3 + 3, expected.size());
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        for (Map.Entry<String, Object> e : expected.entrySet()) {
+            String block = e.getKey().substring(0, e.getKey().indexOf('['));
+            int k = seen.merge(block, 1, Integer::sum);
+            double want = (Double) e.getValue();
+            Object got = values.get("grad_" + block + "[" + k + "]");
+            assertTrue(got != null, "grad_" + block + "[" + k + "] missing\n" + text);
+            assertTrue(Math.abs((Double) got - want) <= 1e-13 * Math.abs(want),
+                    "d/d" + e.getKey() + ": " + want + " vs " + got + "\n" + text);
+        }
+        assertEquals((Double) solved.json("values").get("f"), (Double) values.get("f"));
     }
 
     @Test
