@@ -54,6 +54,45 @@ class VectorLagTest {
         assertEquals("x[4]", p.inputLabel(15));
     }
 
+    /** The forms the adjoint writes: {@code y @ W}, {@code outer}, {@code step}, vector plus constant, {@code wsum}. */
+    @Test
+    void theAdjointsVectorFormsAreTheBuildersNodes() {
+        Program p = Lag.parse("""
+                input W[1..3, 1..4] = 0.5
+                input y[1..3, 1] = [1, 2, 3]
+                input x[1..4, 1] = -1
+                g = y @ W
+                G = outer(y, g)
+                t = 1 - x * x
+                v = x + 2
+                u = 2 - step(x - 0.5)
+                q = wsum(0.25, -3, u)
+                f = sum(G) + dot(t, v) + sum(q)
+                output f
+                """);
+        var b = Program.builder();
+        Var w = b.inputMatrix("W", 3, 4, new double[] {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5});
+        Var y = b.inputVector("y", new double[] {1, 2, 3});
+        Var x = b.inputVector("x", new double[] {-1, -1, -1, -1});
+        Var g = b.let("g", b.matvecTransposed(w, y));
+        Var outer = b.let("G", b.outer(y, g));
+        Var t = b.let("t", b.vectorAffine(1, -1, b.hadamard(x, x)));
+        Var v = b.let("v", b.vectorAffine(2, 1, x));
+        Var u = b.let("u", b.vectorAffine(2, -1, b.step(b.vectorAffine(-0.5, 1, x))));
+        Var q = b.let("q", b.vectorAffine(0.25, -3, u));
+        Var f = b.let("f", b.add(b.add(b.vectorSum(outer), b.dot(t, v)), b.vectorSum(q)));
+        assertEquals(b.output(f).build(), p);
+        assertEquals(12, p.width(p.nodeNamed("G")));
+        double[] z = Lag.values(p);
+        // W^T y = 0.5 (1 + 2 + 3) = 3 in every entry; G = y g^T
+        assertEquals(3.0, z[p.slot(p.nodeNamed("g")) + 3]);
+        assertEquals(3 * 3.0, z[p.slot(p.nodeNamed("G")) + 11]);
+        assertEquals(0.0, z[p.slot(p.nodeNamed("t"))]);
+        assertEquals(2.0, z[p.slot(p.nodeNamed("u"))]);
+        assertEquals(0.25 - 6, z[p.slot(p.nodeNamed("q"))]);
+        assertEquals(LagPrinter.print(p), LagPrinter.print(Lag.parse(LagPrinter.print(p))));
+    }
+
     @Test
     void aTanhLayerHasTheClosedFormValueAndGradient() {
         Program p = Lag.parse(TANH_LAYER);
@@ -401,7 +440,8 @@ class VectorLagTest {
         "h = x * u\\noutput s                  | 5:5: error: 'x * u': x has 3 entries but u has 4 entries",
         "h = x + s\\noutput s                  | 5:5: error: 'x + s': '+' of a vector and a scalar: 'x' has 3 entries"
                 + " but 's' is a scalar",
-        "h = 1 - x\\noutput s                  | 5:5: error: '1 - x': '-' of a vector and a scalar",
+        "h = s - x\\noutput s                  | 5:5: error: 's - x': '-' of a vector and a scalar",
+        "h = u @ W\\noutput s                  | 5:5: error: 'u @ W': W is 3x4 but u has 4 entries (y @ W needs as many as W has rows)",
         "h = s / x\\noutput s                  | 5:5: error: 's / x': a vector can only be divided by a constant",
         "h = x / s\\noutput s                  | 5:5: error: 'x / s': a vector can only be divided by a constant,"
                 + " and nothing by a vector; 's' is a scalar",
@@ -413,7 +453,8 @@ class VectorLagTest {
         "h = squared_loss(W @ u, x + x, s)\\noutput s | 5:5: error: squared_loss takes 2 arguments, got 3",
         "h = sum(i in 1..2: x)\\noutput s      | 5:20: error: a sum term must be a scalar but 'x' has 3 entries",
         "h = softmax\\noutput s                | 5:5: error: 'softmax' is a function: call it as softmax(...)",
-        "h = wsum(0, 1, x)\\noutput s          | 5:5: error: wsum takes scalars but 'x' has 3 entries",
+        "h = wsum(0, 1, x, 2, x)\\noutput s    | 5:5: error: wsum takes scalars but 'x' has 3 entries",
+        "step = 1\\noutput s                   | 5:1: error: 'step' is a reserved word",
         "output x                              | 5:8: error: the objective 'x' is a vector of 3 entries: reduce it",
         "g = h + s\\nh = tanh(x)\\noutput g    | 5:5: error: 'h + s': '+' of a vector and a scalar: 'h' has 3 entries",
         "g = x + h\\nh = s + 1\\noutput s      | 6:1: error: 'h' is used as a vector of 3 entries (at 5:9) but defined as a scalar",

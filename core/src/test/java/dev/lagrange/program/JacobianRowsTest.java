@@ -34,8 +34,13 @@ class JacobianRowsTest {
         Var sm = b.softmax(e);
         Var st = b.stack(u, s, u, b.element(h, 2));
         Var xc = b.let("xc", x); // a copy: x is an input
+        Var wt = b.matvecTransposed(W, h);
+        Var outer = b.outer(h, x);
+        Var affine = b.vectorAffine(1, -2, x);
+        Var step = b.step(d);
         Var terms = b.stack(b.dot(xc, x), b.dot(x, x), b.vectorSum(h), b.logsumexp(sm), b.squaredLoss(st, y),
-                b.crossEntropy(d, y), b.element(b.map(Primitive.RELU, st), 1));
+                b.crossEntropy(d, y), b.element(b.map(Primitive.RELU, st), 1), b.dot(wt, x), b.vectorSum(outer),
+                b.dot(affine, step));
         Program p = b.output(b.vectorSum(terms)).build();
 
         double[] z = new double[p.slotCount()];
@@ -75,7 +80,7 @@ class JacobianRowsTest {
                 checked++;
             }
         }
-        assertEquals(86, checked, "rows checked");
+        assertEquals(86 + 4 + 12 + 4 + 4 + 3 + 3, checked, "rows checked");
         assertEquals(EnumSet.allOf(VectorPrimitive.class), seen, "every vector primitive is in the program");
     }
 
