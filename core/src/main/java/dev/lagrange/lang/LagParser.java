@@ -215,6 +215,7 @@ public final class LagParser {
                 report(e.getValue().useTok, "temporary " + e.getKey() + " is declared but never defined");
             }
         }
+        reportEntryNameClashes();
         if (!hasOutput) {
             report(lex.count - 1, "the program has no output: add a line 'output NAME'");
         } else if (b.width(objective) > 1) {
@@ -230,6 +231,36 @@ public final class LagParser {
             report(lex.count - 1, e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * A vector's entries are shown as {@code h[1], h[2], ...} (values, multipliers, {@code --set}):
+     * a scalar variable named {@code h[...]} beside a vector {@code h} would be confused with them.
+     */
+    private void reportEntryNameClashes() {
+        Map<String, String> scalarEntry = new HashMap<>(); // base name -> its first scalar variable base[...]
+        for (String name : names.keySet()) {
+            int bracket = name.indexOf('[');
+            if (bracket > 0) {
+                scalarEntry.merge(name.substring(0, bracket), name,
+                        (first, other) -> firstToken(names.get(other)) < firstToken(names.get(first)) ? other : first);
+            }
+        }
+        for (Map.Entry<String, Sym> e : names.entrySet()) {
+            String clash = scalarEntry.get(e.getKey());
+            Sym vector = e.getValue();
+            if (clash != null && vector.defTok >= 0 && isVector(Operand.node(vector.var))) {
+                int at = firstToken(names.get(clash));
+                report(vector.defTok, "'" + e.getKey() + "' is a vector, whose entries are named " + e.getKey()
+                        + "[1], " + e.getKey() + "[2], ...; the variable '" + clash + "' (at "
+                        + diag.where(lex.start[at]) + ") would be confused with them: rename one");
+            }
+        }
+    }
+
+    /** The token where a name first appears: its first use, or its definition if it came first. */
+    private static int firstToken(Sym s) {
+        return s.useTok >= 0 && (s.defTok < 0 || s.useTok < s.defTok) ? s.useTok : s.defTok;
     }
 
     // ---------------------------------------------------------------- statements

@@ -1232,6 +1232,7 @@ public final class Program {
             if (outputs.isEmpty()) {
                 throw new ProgramException("the program has no output", List.of());
             }
+            checkEntryNames();
             if (shapes.containsKey(outputs.get(0))) {
                 String name = nameOf(outputs.get(0)) != null ? nameOf(outputs.get(0)) : "%" + outputs.get(0);
                 throw new ProgramException("the objective '" + name + "' is a vector: reduce it to a scalar (sum, dot, "
@@ -1325,6 +1326,32 @@ public final class Program {
             return new Program(newOp, slot, newArgStart, newArgs, newParamStart, newParams, namedNodes,
                     nodeNames, newInputs, defaults, newOutputs, blocks, initNodes, initValues,
                     inOrder || ordering.identity ? null : rank);
+        }
+
+        /**
+         * A vector's entries are labelled {@code h[k]} ({@code W[r,c]} for a matrix): a scalar variable
+         * named {@code h[...]} beside a vector {@code h} would be confused with them in every report.
+         */
+        private void checkEntryNames() {
+            if (shapes.isEmpty() || namedCount == 0) {
+                return;
+            }
+            Map<String, String> scalarEntry = new HashMap<>(); // base name -> its least scalar name base[...]
+            for (String name : byName.keySet()) {
+                int bracket = name.indexOf('[');
+                if (bracket > 0) {
+                    scalarEntry.merge(name.substring(0, bracket), name, (a, c) -> a.compareTo(c) <= 0 ? a : c);
+                }
+            }
+            for (int id : shapes.keySet()) {
+                String name = nameOf(id);
+                String clash = name == null ? null : scalarEntry.get(name);
+                if (clash != null) {
+                    throw new ProgramException("'" + name + "' is a vector, whose entries are labelled " + name
+                            + "[k]; the variable '" + clash + "' would be confused with them: rename one",
+                            List.of(name, clash));
+                }
+            }
         }
 
         /**

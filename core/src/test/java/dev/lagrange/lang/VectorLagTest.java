@@ -478,6 +478,10 @@ class VectorLagTest {
         "g = sum(z[1..2][1])\\noutput s       | 5:16: error: a range must be the last index of a slice",
         "g = M\\ninput M[1..2, 1..3]\\noutput s | 6:7: error: matrix input 'M' is used before its declaration (at 5:5)",
         "input z[1..3] = 1\\ng = sum(z)\\nz = s\\noutput g | 7:1: error: 'z' stands for the inputs z[1..3] (used so at 6:9)",
+        "input q[1..2] = 1\\nq = tanh(x)\\noutput s | 6:1: error: 'q' is a vector, whose entries are named q[1], q[2],"
+                + " ...; the variable 'q[1]' (at 5:7) would be confused with them: rename one",
+        "q = tanh(x)\\ninput q[7] = 1\\noutput s | 5:1: error: 'q' is a vector, whose entries are named q[1], q[2],"
+                + " ...; the variable 'q[7]' (at 6:7) would be confused with them: rename one",
     })
     void vectorErrors(String source, String expected) {
         List<String> errors = Lag.errors(DECLS + source.replace("\\n", "\n"));
