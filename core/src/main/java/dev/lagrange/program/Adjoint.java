@@ -72,14 +72,15 @@ import java.util.function.Supplier;
  * {@code [a > 0]} (relu's convention {@code relu'(0) = 0}, exactly), {@code lambda @ W} is the
  * transposed product {@code W^T lambda} ({@link Program.Builder#matvecTransposed}) and
  * {@code outer(a, b) = a b^T} an m x n matrix node ({@link Program.Builder#outer}). A named vector
- * that the objective does not depend on gets a stack of zeros. The result is bit-identical to
- * back-substitution wherever the VJP computes each entry of its contribution before adding it, which
- * is every rule but one: MATVEC's {@code W^T lambda} accumulates straight into x's multiplier, so
- * when x has other users the sum is rounded in another order (tested: within 1e-13 relative per
- * entry). A zero
- * multiplier entry, which the kernels skip, is multiplied out ({@code 0 * inf = NaN} as above). There
- * is no rule yet for OUTER itself (it would need its multiplier as a matrix): the adjoint of a program
- * with an outer product, such as the adjoint of the adjoint of a matvec, is refused.
+ * that the objective does not depend on gets a stack of zeros. OUTER (met in an adjoint of an
+ * adjoint) gets {@code L b} and {@code L^T a} for its m x n multiplier L as one {@code dot} per row or
+ * column of a stack of L's entries ({@code dot([L[1], L[2]], b)}): a multiplier is a vector, not a
+ * matrix that could stand left of {@code @} in .lag. The result is bit-identical to back-substitution
+ * wherever the VJP computes each entry of its contribution before adding it, which is every rule but
+ * two: MATVEC's {@code W^T lambda} and OUTER's {@code L^T a} accumulate straight into the argument's
+ * multiplier, so when that argument has other users the sum is rounded in another order (tested:
+ * within 1e-13 relative per entry). A zero multiplier entry, which the kernels skip, is multiplied
+ * out ({@code 0 * inf = NaN} as above).
  *
  * <p><b>Outputs.</b> The gradient of each input in input order, an input block's gradient once as
  * one vector node ({@code grad_W}, row-major for a matrix). Since the first output is the objective
@@ -89,7 +90,7 @@ import java.util.function.Supplier;
  *
  * <p>O(n + edges) time and size for scalar nodes: each argument edge adds a bounded number of nodes;
  * a vector rule adds O(1) nodes of O(size of the node's arguments) each, except an entry {@code a[k]}
- * of a w-vector, whose one-hot costs O(w).
+ * of a w-vector, whose one-hot costs O(w), and an m x n outer product, whose rule costs O(m n) nodes.
  *
  * <p>Reference: T. Vieira, "Backprop is not just the chain rule" (2017); J. Domke's notes on
  * automatic differentiation (the example above).
@@ -123,7 +124,6 @@ public final class Adjoint {
      *
      * @throws ProgramException when the program has a cyclic block (naming its variables): the
      *     multipliers of a cycle solve a linear system, not a back-substitution
-     * @throws IllegalArgumentException for an outer-product node, which has no rule yet
      */
     public static Program of(Program program) {
         if (!program.isAcyclic()) {
@@ -142,12 +142,6 @@ public final class Adjoint {
             throw new ProgramException("the variables " + String.join(", ", names) + " form a cycle; the adjoint "
                     + "transformation needs an acyclic program (the multipliers of a cycle solve a linear system)",
                     names);
-        }
-        for (int i = 0; i < program.size(); i++) {
-            if (program.vectorPrimitive(i) == VectorPrimitive.OUTER) {
-                throw new IllegalArgumentException("'" + program.label(i) + "' is an outer product; the adjoint "
-                        + "transformation has no rule for outer yet");
-            }
         }
         return new Adjoint(program).build();
     }
@@ -475,8 +469,33 @@ public final class Adjoint {
                     pushWhole(a[k], 1, () -> b.element(lambda, entry));
                 }
             }
-            case OUTER -> throw new IllegalStateException("no adjoint rule for outer");
+            case OUTER -> { // (a, b), z = a b^T of m x n: row sums against b, column sums against a
+                int m = (int) c[0];
+                int n = (int) c[1];
+                pushWhole(a[0], 1, () -> contractions(lambda, m, n, true, zb));
+                pushWhole(a[1], 1, () -> contractions(lambda, m, n, false, za));
+            }
         }
+    }
+
+    /**
+     * {@code L v} (rows) or {@code L^T v} (columns) for the m x n multiplier L of an outer product,
+     * one dot product of a stack of L's entries with v per row or column: O(m n) nodes, as many as
+     * the outer node has entries, and written with nodes the language has (a multiplier is a vector
+     * in .lag, never a matrix to put left of {@code @}).
+     */
+    private Var contractions(Var lambda, int m, int n, boolean rows, Var v) {
+        int count = rows ? m : n;
+        int length = rows ? n : m;
+        Var[] dots = new Var[count];
+        for (int r = 0; r < count; r++) {
+            Var[] entries = new Var[length];
+            for (int k = 0; k < length; k++) {
+                entries[k] = b.element(lambda, rows ? r * n + k : k * n + r);
+            }
+            dots[r] = b.dot(b.stack(entries), v);
+        }
+        return b.stack(dots);
     }
 
     /** {@code (s, ..., s)}, w times: a scalar broadcast over a vector, exactly (a stack). */
