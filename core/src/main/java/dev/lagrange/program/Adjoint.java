@@ -337,17 +337,7 @@ public final class Adjoint {
         } else {
             sum = b.mul(first.c, product(first));
         }
-        for (int k = 1; k < terms.size(); k++) {
-            Term t = terms.get(k);
-            if (t.c == 1) {
-                sum = b.add(sum, product(t));
-            } else if (t.c == -1) {
-                sum = b.sub(sum, product(t));
-            } else {
-                Var v = product(t);
-                sum = b.add(sum, b.mul(t.c, v));
-            }
-        }
+        sum = addTerms(sum, terms, false);
         return name == null ? sum : b.let(name, sum);
     }
 
@@ -375,18 +365,27 @@ public final class Adjoint {
             return b.defineVector(b.declare(name), first.lambda); // passed on unchanged: a named copy
         }
         Var sum = first.c == 1 ? product(first) : b.scale(first.c, product(first));
+        sum = addTerms(sum, terms, true);
+        return name == null ? sum : b.let(name, sum);
+    }
+
+    /** {@code sum} plus the terms after the first, left to right, with scalar or vector operations. */
+    private Var addTerms(Var sum, List<Term> terms, boolean vector) {
         for (int k = 1; k < terms.size(); k++) {
             Term t = terms.get(k);
             if (t.c == 1) {
-                sum = b.vectorAdd(sum, product(t));
+                Var v = product(t);
+                sum = vector ? b.vectorAdd(sum, v) : b.add(sum, v);
             } else if (t.c == -1) {
-                sum = b.vectorSub(sum, product(t));
+                Var v = product(t);
+                sum = vector ? b.vectorSub(sum, v) : b.sub(sum, v);
             } else {
                 Var v = product(t);
-                sum = b.vectorAdd(sum, b.scale(t.c, v));
+                Var cv = vector ? b.scale(t.c, v) : b.mul(t.c, v);
+                sum = vector ? b.vectorAdd(sum, cv) : b.add(sum, cv);
             }
         }
-        return name == null ? sum : b.let(name, sum);
+        return sum;
     }
 
     /**
