@@ -70,7 +70,7 @@ final class BlockSystem {
             if (program.isVector(i)) {
                 boolean linear = switch (program.vectorPrimitive(i)) {
                     case COPY, ADD, SUB, SCALE, SUM, ELEMENT, STACK -> true;
-                    case MATVEC -> !inBlock(program.slot(a[0]));
+                    case MATVEC, SPARSE_MATVEC -> !inBlock(program.slot(a[0]));
                     case SCALE_BY, HADAMARD, DOT -> !(inBlock(program.slot(a[0])) && inBlock(program.slot(a[1])));
                     default -> false;
                 };
