@@ -775,18 +775,38 @@ public enum VectorPrimitive {
 
     /**
      * Row r of the Jacobian: {@code dst[da..] += J_a^T e_r} and {@code dst[db..] += J_b^T e_r}, the VJP of
-     * the unit seed {@code e_r}, writing nothing outside the row's {@link #rowSupport}. The default runs
-     * {@link #vjp} on {@code seed}; MATVEC and SPARSE_MATVEC write their row directly, in O(its
-     * entries) instead of O(width + its entries).
+     * the unit seed {@code e_r}, writing nothing outside the row's {@link #rowSupport}, in O(the row's
+     * entries): the elementwise primitives write their one or two partials, MATVEC and SPARSE_MATVEC
+     * their row (overridden), and the primitives whose rows are all the node's arguments (reductions,
+     * softmax, element) run {@link #vjp} on {@code seed}. A full VJP per row would cost O(width) for
+     * every elementwise row: O(S^2) over an S-wide node.
      *
      * @param seed Modified, then restored: all zeros, of the node's width.
      * @param dst Modified: accumulated into.
      */
     public void vjpRow(int r, double[] z, int a, int b, double[] p, int c, double[] f, int fo,
             double[] seed, double[] dst, int da, int db) {
-        seed[r] = 1;
-        vjp(z, a, b, p, c, f, fo, seed, 0, dst, da, db);
-        seed[r] = 0;
+        switch (this) {
+            case COPY, TANH, RELU, SIGMOID, EXP -> dst[da + r] += derivative(z[a + r], f[fo + r]);
+            case ADD, SUB -> {
+                dst[da + r] += 1;
+                dst[db + r] += this == ADD ? 1 : -1;
+            }
+            case HADAMARD -> {
+                dst[da + r] += z[b + r];
+                dst[db + r] += z[a + r];
+            }
+            case SCALE -> dst[da + r] += p[c + 1];
+            case SCALE_BY -> {
+                dst[da] += z[b + r];
+                dst[db + r] += z[a];
+            }
+            default -> {
+                seed[r] = 1;
+                vjp(z, a, b, p, c, f, fo, seed, 0, dst, da, db);
+                seed[r] = 0;
+            }
+        }
     }
 
     /**

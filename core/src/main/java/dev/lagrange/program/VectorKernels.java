@@ -141,11 +141,11 @@ public final class VectorKernels {
     /**
      * The rows of vector node {@code i}'s local Jacobian at z, one at a time, each on its structural
      * support ({@link #rowSupport}). The node's values and argument slots are computed once, and a row
-     * costs O(its support) for a matvec or sparse matvec ({@link VectorPrimitive#vjpRow}) and O(its
-     * support + the node's width) for the others, so all the rows of an m x n matvec cost O(m n)
-     * together where {@link #jacobianRow} row by row costs O(m^2 n), and those of a sparse matvec
-     * O(nnz + m). Each row is the VJP of a unit seed, which writes nothing outside the row's support;
-     * the dense scratch is cleared on the support after each row.
+     * costs O(its support) ({@link VectorPrimitive#vjpRow}), so all the rows of an m x n matvec cost
+     * O(m n) together where {@link #jacobianRow} row by row costs O(m^2 n), those of a sparse matvec
+     * O(nnz + m), and those of an elementwise node O(width). Each row is the VJP of a unit seed, which
+     * writes nothing outside the row's support; the dense scratch is cleared on the support after each
+     * row.
      */
     public static final class JacobianRows {
         private final Program p;
