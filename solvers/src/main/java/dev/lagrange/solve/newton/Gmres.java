@@ -1,22 +1,34 @@
 package dev.lagrange.solve.newton;
 
 /**
- * Solves with the block Jacobian J and with J^T by restarted GMRES(k), right-preconditioned by the
- * diagonal of J (Jacobi), from products with the assembled local partials only: nothing is factored.
- * For {@code A = J} or {@code A = J^T} and {@code D = diag(J)} it solves {@code A D^{-1} y = b},
- * {@code x = D^{-1} y} from x = 0, minimising {@code ||b - A x||_2} over the Krylov space of each
- * cycle (Saad and Schultz, SIAM J. Sci. Stat. Comput. 7, 1986; Saad, Iterative Methods for Sparse
- * Linear Systems, 2nd ed., algorithm 9.5), and stops when the true residual satisfies
- * {@code ||b - A x||_2 <= tolerance ||b||_2} or after {@code maxProducts} products.
+ * Solves with the block Jacobian J and with J^T by restarted GMRES(k), right-preconditioned by M,
+ * from products with the assembled local partials only: nothing is factored. For {@code A = J} it
+ * solves {@code A M^{-1} y = b}, {@code x = M^{-1} y} from x = 0, and for {@code A = J^T} the same
+ * with {@code M^T}, minimising {@code ||b - A x||_2} over the Krylov space of each cycle (Saad and
+ * Schultz, SIAM J. Sci. Stat. Comput. 7, 1986; Saad, Iterative Methods for Sparse Linear Systems, 2nd
+ * ed., algorithm 9.5 and section 10.2), and stops when the true residual satisfies
+ * {@code ||b - A x||_2 <= tolerance ||b||_2} or after {@code maxProducts} products. M is the diagonal
+ * of J (Jacobi) or its lower triangle in slot order (a forward Gauss-Seidel sweep), a zero diagonal
+ * entry taken as 1: {@link Linearization} chooses.
  *
- * <p>Each product costs O(nnz(J)); a cycle of k steps adds O(k^2 m) for the orthogonalisation and
- * needs k + 1 vectors of m entries. Whether the last solve met its tolerance is kept ({@link
- * #lastConverged()}): a Krylov solve that stalls is an outcome the Newton loop reports, not an
- * exception.
+ * <p>Each product, and each application of {@code M^{-1}}, costs O(nnz(J)); a cycle of k steps adds
+ * O(k^2 m) for the orthogonalisation and needs k + 1 vectors of m entries. Whether the last solve met
+ * its tolerance is kept ({@link #lastConverged()}): a Krylov solve that stalls is an outcome the
+ * Newton loop reports, not an exception.
  */
 final class Gmres implements Factorization {
+    /** {@code out = M^{-1} v}, or {@code M^{-T} v}: the right preconditioner. */
+    interface Preconditioner {
+        /**
+         * @param v Not modified.
+         * @param out Modified: m entries; not v.
+         */
+        void apply(double[] v, double[] out, boolean transposed);
+    }
+
     private final Linearization jacobian;
-    private final double[] inverseDiagonal;
+    private final int size;
+    private final Preconditioner preconditioner;
     private final double tolerance;
     private final int restart;
     private final int maxProducts;
@@ -24,12 +36,11 @@ final class Gmres implements Factorization {
     private int lastProducts;
     private double lastRelativeResidual;
 
-    /**
-     * @param inverseDiagonal Not modified (kept): {@code 1 / J_ii}, 1 where J_ii is zero.
-     */
-    Gmres(Linearization jacobian, double[] inverseDiagonal, double tolerance, int restart, int maxProducts) {
+    Gmres(Linearization jacobian, int size, Preconditioner preconditioner, double tolerance, int restart,
+            int maxProducts) {
         this.jacobian = jacobian;
-        this.inverseDiagonal = inverseDiagonal;
+        this.size = size;
+        this.preconditioner = preconditioner;
         this.tolerance = tolerance;
         this.restart = restart;
         this.maxProducts = maxProducts;
@@ -37,7 +48,7 @@ final class Gmres implements Factorization {
 
     @Override
     public int size() {
-        return inverseDiagonal.length;
+        return size;
     }
 
     /** No factors, so no zero pivot to meet; a singular J shows as a solve that does not converge. */
@@ -114,6 +125,7 @@ final class Gmres implements Factorization {
         double[] sin = new double[k];
         double[] s = new double[k + 1];
         double[] scaled = new double[m];
+        double[] correction = new double[m];
         double normB = norm(b);
         double beta = normB;
         lastProducts = 0;
@@ -134,9 +146,7 @@ final class Gmres implements Factorization {
             s[0] = beta;
             int steps = 0;
             for (int j = 0; j < k && lastProducts < maxProducts; j++) {
-                for (int i = 0; i < m; i++) {
-                    scaled[i] = basis[j][i] * inverseDiagonal[i];
-                }
+                preconditioner.apply(basis[j], scaled, transposed);
                 double[] w = basis[j + 1] == null ? new double[m] : basis[j + 1];
                 apply(scaled, w, transposed);
                 lastProducts++;
@@ -171,7 +181,7 @@ final class Gmres implements Factorization {
                     break;
                 }
             }
-            // y = H^{-1} s by back substitution; x += D^{-1} V y
+            // y = H^{-1} s by back substitution; x += M^{-1} V y
             double[] y = new double[steps];
             for (int i = steps - 1; i >= 0; i--) {
                 double t = s[i];
@@ -184,8 +194,9 @@ final class Gmres implements Factorization {
             for (int i = 0; i < steps; i++) {
                 axpy(y[i], basis[i], scaled);
             }
+            preconditioner.apply(scaled, correction, transposed);
             for (int i = 0; i < m; i++) {
-                x[i] += scaled[i] * inverseDiagonal[i];
+                x[i] += correction[i];
             }
             // the true residual, not the recurrence: it decides convergence and restarts
             apply(x, r, transposed);

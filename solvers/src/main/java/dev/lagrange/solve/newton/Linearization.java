@@ -20,8 +20,8 @@ abstract class Linearization {
     }
 
     /**
-     * Dense LU up to {@code denseLimit} unknowns, sparse LU up to {@code krylovAbove}, Jacobi-GMRES
-     * above.
+     * Dense LU up to {@code denseLimit} unknowns, sparse LU up to {@code krylovAbove}, GMRES
+     * above (preconditioned by the diagonal, or by a Gauss-Seidel sweep for a block with a vector node).
      */
     static Linearization of(BlockSystem block, NewtonOptions options) {
         if (block.m <= options.denseLimit()) {
@@ -126,6 +126,16 @@ abstract class Linearization {
         private final int[] mark;
         /** Null for sparse LU; the Krylov settings when J is only multiplied, never factored. */
         private NewtonOptions krylov;
+        /**
+         * GMRES's preconditioner: a Gauss-Seidel sweep for a block with a vector node, the diagonal
+         * (Jacobi) for a block of scalars. A vector block's unknowns are chains of whole-vector nodes
+         * ({@code V = r + 0.9 spmv(P, V)} is four: the sum, the scaling, the product and V itself),
+         * each link one Krylov step under Jacobi, while a sweep in slot order carries a value along
+         * the chain in one application (a 10^5-state sparse MDP: 6.9 s with Jacobi, 2.4 s with the
+         * sweep). Scalar blocks keep Jacobi, whose cheaper steps win there (the scalar form of that
+         * MDP: 0.50 s with Jacobi, 0.63 s with the sweep).
+         */
+        private final boolean gaussSeidel;
         private boolean fellBack;
         private DMatrixSparseCSC jac;
 
@@ -134,6 +144,7 @@ abstract class Linearization {
             this.krylov = krylov;
             int[][] pattern = block.pattern();
             int m = block.m;
+            gaussSeidel = block.hasVectorNode();
             // The pattern is fixed, so the compressed columns are laid out once; entries of an
             // implicit unknown's cancelling identity are kept as explicit zeros on the diagonal.
             int[] count = new int[m + 1];
@@ -173,8 +184,8 @@ abstract class Linearization {
 
         @Override
         String method() {
-            return krylov != null ? "newton-gmres-jacobi"
-                    : fellBack ? "newton-gmres-jacobi-then-sparse-lu-rcm" : "newton-sparse-lu-rcm";
+            String gmres = gaussSeidel ? "newton-gmres-gs" : "newton-gmres-jacobi";
+            return krylov != null ? gmres : fellBack ? gmres + "-then-sparse-lu-rcm" : "newton-sparse-lu-rcm";
         }
 
         @Override
@@ -191,8 +202,15 @@ abstract class Linearization {
                     double d = values[position(c, c)];
                     inverseDiagonal[c] = d == 0 ? 1 : 1 / d;
                 }
-                factors = new Gmres(this, inverseDiagonal, krylov.krylovTolerance(), krylov.krylovRestart(),
-                        krylov.krylovMaxProducts());
+                Gmres.Preconditioner preconditioner = gaussSeidel
+                        ? (v, out, transposed) -> gaussSeidel(inverseDiagonal, v, out, transposed)
+                        : (v, out, transposed) -> {
+                            for (int i = 0; i < m; i++) {
+                                out[i] = v[i] * inverseDiagonal[i];
+                            }
+                        };
+                factors = new Gmres(this, m, preconditioner,
+                        krylov.krylovTolerance(), krylov.krylovRestart(), krylov.krylovMaxProducts());
                 return -1;
             }
             jac = new DMatrixSparseCSC(m, m, values.length);
@@ -213,6 +231,39 @@ abstract class Linearization {
             krylov = null;
             fellBack = true;
             return factor(z) < 0;
+        }
+
+        /**
+         * {@code out = M^{-1} v} for {@code M = D + L}, the diagonal (as {@code 1 / inverseDiagonal}) and
+         * the strictly lower part of J, by forward substitution down the columns; or {@code M^{-T} v} by
+         * backward substitution. O(nnz(J)).
+         */
+        private void gaussSeidel(double[] inverseDiagonal, double[] v, double[] out, boolean transposed) {
+            int m = block.m;
+            if (transposed) {
+                for (int c = m - 1; c >= 0; c--) {
+                    double s = v[c];
+                    for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                        if (rows[k] > c) {
+                            s -= values[k] * out[rows[k]];
+                        }
+                    }
+                    out[c] = s * inverseDiagonal[c];
+                }
+                return;
+            }
+            System.arraycopy(v, 0, out, 0, m);
+            for (int c = 0; c < m; c++) {
+                double u = out[c] * inverseDiagonal[c];
+                out[c] = u;
+                if (u != 0) {
+                    for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                        if (rows[k] > c) {
+                            out[rows[k]] -= values[k] * u;
+                        }
+                    }
+                }
+            }
         }
 
         private int position(int r, int c) {

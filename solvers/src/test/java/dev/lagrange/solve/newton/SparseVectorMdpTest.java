@@ -126,7 +126,7 @@ class SparseVectorMdpTest {
         Program scalar = mdp.scalarForm();
         SolveResult v = solve(vector);
         SolveResult s = solve(scalar);
-        cyclicBlock(v, "newton-gmres-jacobi");
+        cyclicBlock(v, "newton-gmres-gs");
         int vs = vector.slot(vector.nodeNamed("V"));
         double[] values = new double[states];
         double[] occupancy = new double[states];
