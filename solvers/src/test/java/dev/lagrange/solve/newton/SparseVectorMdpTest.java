@@ -10,6 +10,7 @@ import dev.lagrange.program.SparseMatrix;
 import dev.lagrange.program.Var;
 import dev.lagrange.solve.BlockCoordinateSolver;
 import dev.lagrange.solve.BlockReport;
+import dev.lagrange.solve.SolveOptions;
 import dev.lagrange.solve.SolveResult;
 import dev.lagrange.solve.SolveStatus;
 import java.util.Arrays;
@@ -17,6 +18,8 @@ import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Policy evaluation {@code V = r + gamma P V}, {@code J = p0 . V} with a sparse P ({@code sparseMatvec}):
@@ -184,6 +187,45 @@ class SparseVectorMdpTest {
         int p0 = states + mdp.col().length;
         for (int t = 0; t < states; t++) {
             assertEquals(values.get(t), v.gradient()[p0 + t], 1e-12 * Math.max(1, Math.abs(values.get(t))), "dJ/dp0_" + t);
+        }
+    }
+
+    /**
+     * A nonlinear fixed point {@code h = tanh(spmv(A, h) + x)} (30 states, 4 entries a row, scaled
+     * by 0.4), {@code f = sum(h) + h . h}: Gauss-Seidel-preconditioned GMRES, forced at this size,
+     * gives dense LU's values and gradient (x and A's values).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {61, 62, 63})
+    void gaussSeidelGmresAgreesWithDenseLu(long seed) {
+        Mdp pattern = Mdp.random(30, 4, seed);
+        Random random = new Random(seed);
+        double[] a = new double[pattern.col().length];
+        for (int e = 0; e < a.length; e++) {
+            a[e] = 0.4 * random.nextGaussian();
+        }
+        double[] x0 = new double[30];
+        for (int s = 0; s < 30; s++) {
+            x0[s] = random.nextGaussian();
+        }
+        var b = Program.builder();
+        Var x = b.inputVector("x", x0);
+        SparseMatrix am = b.inputSparseMatrix("A", 30, 30, pattern.rowStart(), pattern.col(), a);
+        Var h = b.declare("h");
+        b.defineVector(h, b.map(Primitive.TANH, b.vectorAdd(b.sparseMatvec(am, h), x)));
+        Program program = b.output(b.let("f", b.add(b.vectorSum(h), b.dot(h, h)))).build();
+        SolveResult dense = solve(program);
+        cyclicBlock(dense, "newton-dense-lu");
+        NewtonOptions krylov = NewtonOptions.defaults().withDenseLimit(0).withKrylovAbove(0);
+        SolveResult gmres = new BlockCoordinateSolver(SolveOptions.defaults(), krylov).solve(program, program.inputDefaults());
+        assertEquals(SolveStatus.CONVERGED, gmres.status(), "seed " + seed + ": " + gmres.message());
+        cyclicBlock(gmres, "newton-gmres-gs");
+        for (int s = 0; s < program.slotCount(); s++) {
+            assertEquals(dense.z()[s], gmres.z()[s], 1e-12, "seed " + seed + ": z at slot " + s);
+        }
+        for (int k = 0; k < program.inputCount(); k++) {
+            assertEquals(dense.gradient()[k], gmres.gradient()[k], 1e-11 * Math.max(1, Math.abs(dense.gradient()[k])),
+                    "seed " + seed + ": " + program.inputLabel(k));
         }
     }
 }
