@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lagrange.check.GradientCheck;
-import dev.lagrange.lagrangian.Lagrangian;
 import dev.lagrange.primitive.Primitive;
 import dev.lagrange.primitive.VectorPrimitive;
 import java.util.Random;
@@ -45,35 +44,13 @@ class SparseMatvecTest {
         return b.output(f).build();
     }
 
-    private static double[] inputs(Program p, long seed) {
-        Random random = new Random(seed);
-        double[] x = new double[p.inputCount()];
-        for (int k = 0; k < x.length; k++) {
-            x[k] = random.nextGaussian();
-        }
-        return x;
-    }
-
-    private static double[] gradient(Program p, double[] x, double[] z, double[] lambda) {
-        Sweeps.forward(p, x, z);
-        lambda[p.slot(p.objective())] = 1;
-        Sweeps.reverse(p, z, lambda, lambda, 0, p.size());
-        double[] g = new double[x.length];
-        for (int k = 0; k < x.length; k++) {
-            g[k] = lambda[p.inputSlot(k)];
-        }
-        return g;
-    }
-
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void reverseSweepAgreesWithForwardModeAndCentralDifferences(long seed) {
         Program p = program();
         assertEquals(3 + 8 + 5 + 5 + 6, p.inputCount());
-        double[] x = inputs(p, seed);
-        double[] z = new double[p.slotCount()];
-        double[] lambda = new double[p.slotCount()];
-        double[] grad = gradient(p, x, z, lambda);
+        double[] x = SweepChecks.gaussian(p.inputCount(), seed);
+        double[] grad = SweepChecks.gradient(p, x, new double[p.slotCount()], new double[p.slotCount()]);
         GradientCheck check = GradientCheck.of(p);
         double[] fm = check.forwardMode(x);
         for (int k = 0; k < x.length; k++) {
@@ -84,20 +61,7 @@ class SparseMatvecTest {
         GradientCheck.Report report = check.check(x, grad);
         assertTrue(report.passed(1e-7), "seed " + seed + ": " + report.worst());
 
-        Random random = new Random(seed + 100);
-        double[] dx = new double[x.length];
-        double expected = 0;
-        double scale = 0;
-        for (int k = 0; k < dx.length; k++) {
-            dx[k] = random.nextGaussian();
-            expected += dx[k] * grad[k];
-            scale += Math.abs(dx[k] * grad[k]);
-        }
-        double[] dz = new double[p.slotCount()];
-        Sweeps.tangent(p, z, dx, dz);
-        assertEquals(expected, dz[p.slot(p.objective())], 1e-13 * scale, "seed " + seed + ": <dx, grad> vs J dx");
-        Lagrangian.Residuals r = Lagrangian.of(p).residuals(x, z, lambda);
-        assertTrue(r.max() <= 1e-13, "seed " + seed + ": " + r);
+        SweepChecks.assertTangentAndResiduals(p, x, seed);
     }
 
     @Test
@@ -149,7 +113,7 @@ class SparseMatvecTest {
         for (int form = 0; form < 2; form++) {
             Program p = both[form];
             z[form] = new double[p.slotCount()];
-            grad[form] = gradient(p, p.inputDefaults(), z[form], new double[p.slotCount()]);
+            grad[form] = SweepChecks.gradient(p, p.inputDefaults(), z[form], new double[p.slotCount()]);
         }
         int hd = both[0].slot(both[0].nodeNamed("h"));
         int hs = both[1].slot(both[1].nodeNamed("h"));
