@@ -543,9 +543,10 @@ public final class Program {
          * Declares a variable that is defined later by {@link #define} or {@link #defineVector}: a use
          * before definition. Its width is deferred: a scalar until a vector operation uses it as an
          * operand, which fixes the width that operation implies (the column count of W in
-         * {@code matvec(W, v)}, the other operand's width in {@code vectorAdd(r, v)}, 1 in
-         * {@link #stack}), or until it is defined, when it takes its definition's width. A definition
-         * of another width than the one implied is a {@link ProgramException}.
+         * {@code matvec(W, v)} and of A in {@code sparseMatvec(A, v)}, the other operand's width in
+         * {@code vectorAdd(r, v)}, 1 in {@link #stack}), or until it is defined, when it takes its
+         * definition's width. A definition of another width than the one implied is a
+         * {@link ProgramException}.
          */
         public Var declare(String name) {
             Integer existing = byName.get(name);
