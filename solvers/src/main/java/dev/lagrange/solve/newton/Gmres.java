@@ -24,6 +24,15 @@ final class Gmres implements Factorization {
          * @param out Modified: m entries; not v.
          */
         void apply(double[] v, double[] out, boolean transposed);
+
+        /**
+         * The rows where {@code E = A - M} (or {@code A^T - M^T}) has an entry, in increasing order, or
+         * null for all rows: the only rows where a residual can be nonzero after starting from
+         * {@code M^{-1} b}.
+         */
+        default int[] residualRows(boolean transposed) {
+            return null;
+        }
     }
 
     private final Linearization jacobian;
@@ -113,10 +122,18 @@ final class Gmres implements Factorization {
         }
     }
 
-    /** Overwrites b with the solution of {@code A x = b}. */
+    /**
+     * Overwrites b with the solution of {@code A x = b}. With a preconditioner that gives the rows its
+     * residuals can live in ({@link Preconditioner#residualRows}), it starts from {@code x0 = M^{-1} b}:
+     * {@code A M^{-1} = I + E M^{-1}} with {@code E = A - M} zero outside those rows, so every residual
+     * and Krylov vector is zero outside them too, and the Krylov vectors (and their orthogonalisation)
+     * are stored on those rows only.
+     */
     private void run(double[] b, boolean transposed, double tolerance) {
         int m = size();
-        int k = Math.max(1, Math.min(restart, m));
+        int[] rows = preconditioner.residualRows(transposed);
+        int n = rows == null ? m : rows.length;
+        int k = Math.max(1, Math.min(restart, n));
         double[] x = new double[m];
         double[] r = b.clone();
         double[][] basis = new double[k + 1][];
@@ -124,32 +141,39 @@ final class Gmres implements Factorization {
         double[] cos = new double[k];
         double[] sin = new double[k];
         double[] s = new double[k + 1];
+        double[] full = new double[m];
         double[] scaled = new double[m];
-        double[] correction = new double[m];
+        double[] product = new double[m];
         double normB = norm(b);
-        double beta = normB;
         lastProducts = 0;
         if (normB == 0) {
             lastConverged = true;
             lastRelativeResidual = 0;
             return;
         }
+        if (rows != null) {
+            preconditioner.apply(b, x, transposed);
+            residual(b, x, r, transposed);
+        }
+        double beta = norm(r);
         while (true) {
-            if (!(beta > tolerance * normB) || lastProducts >= maxProducts) {
+            if (!(beta > tolerance * normB) || lastProducts >= maxProducts || n == 0) {
                 break;
             }
-            basis[0] = new double[m];
-            for (int i = 0; i < m; i++) {
-                basis[0][i] = r[i] / beta;
+            double[] start = gather(r, rows, new double[n]);
+            double startNorm = norm(start);
+            for (int i = 0; i < n; i++) {
+                start[i] /= startNorm;
             }
+            basis[0] = start;
             java.util.Arrays.fill(s, 0);
-            s[0] = beta;
+            s[0] = startNorm;
             int steps = 0;
             for (int j = 0; j < k && lastProducts < maxProducts; j++) {
-                preconditioner.apply(basis[j], scaled, transposed);
-                double[] w = basis[j + 1] == null ? new double[m] : basis[j + 1];
-                apply(scaled, w, transposed);
+                preconditioner.apply(scatter(basis[j], rows, full), scaled, transposed);
+                apply(scaled, product, transposed);
                 lastProducts++;
+                double[] w = gather(product, rows, basis[j + 1] == null ? new double[n] : basis[j + 1]);
                 // modified Gram-Schmidt against the cycle's basis
                 for (int i = 0; i <= j; i++) {
                     double d = dot(w, basis[i]);
@@ -160,7 +184,7 @@ final class Gmres implements Factorization {
                 h[j + 1][j] = norm;
                 basis[j + 1] = w;
                 if (norm > 0) {
-                    for (int i = 0; i < m; i++) {
+                    for (int i = 0; i < n; i++) {
                         w[i] /= norm;
                     }
                 }
@@ -190,20 +214,16 @@ final class Gmres implements Factorization {
                 }
                 y[i] = h[i][i] == 0 ? 0 : t / h[i][i];
             }
-            java.util.Arrays.fill(scaled, 0);
+            double[] combination = new double[n];
             for (int i = 0; i < steps; i++) {
-                axpy(y[i], basis[i], scaled);
+                axpy(y[i], basis[i], combination);
             }
-            preconditioner.apply(scaled, correction, transposed);
+            preconditioner.apply(scatter(combination, rows, full), scaled, transposed);
             for (int i = 0; i < m; i++) {
-                x[i] += correction[i];
+                x[i] += scaled[i];
             }
             // the true residual, not the recurrence: it decides convergence and restarts
-            apply(x, r, transposed);
-            lastProducts++;
-            for (int i = 0; i < m; i++) {
-                r[i] = b[i] - r[i];
-            }
+            residual(b, x, r, transposed);
             double previous = beta;
             beta = norm(r);
             if (!(beta < previous)) {
@@ -214,6 +234,39 @@ final class Gmres implements Factorization {
         lastConverged = beta <= tolerance * normB;
 
         System.arraycopy(x, 0, b, 0, m);
+    }
+
+    /** {@code r = b - A x}, one product. */
+    private void residual(double[] b, double[] x, double[] r, boolean transposed) {
+        apply(x, r, transposed);
+        lastProducts++;
+        for (int i = 0; i < r.length; i++) {
+            r[i] = b[i] - r[i];
+        }
+    }
+
+    /** {@code out = v} on the given rows (all rows when null). @param out Modified. */
+    private static double[] gather(double[] v, int[] rows, double[] out) {
+        if (rows == null) {
+            System.arraycopy(v, 0, out, 0, out.length);
+            return out;
+        }
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = v[rows[i]];
+        }
+        return out;
+    }
+
+    /** The full vector that is v on the given rows and 0 elsewhere (v itself when rows is null). */
+    private static double[] scatter(double[] v, int[] rows, double[] full) {
+        if (rows == null) {
+            return v;
+        }
+        java.util.Arrays.fill(full, 0);
+        for (int i = 0; i < rows.length; i++) {
+            full[rows[i]] = v[i];
+        }
+        return full;
     }
 
     private static double dot(double[] a, double[] b) {

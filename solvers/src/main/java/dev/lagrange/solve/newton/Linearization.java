@@ -202,8 +202,7 @@ abstract class Linearization {
                     double d = values[position(c, c)];
                     inverseDiagonal[c] = d == 0 ? 1 : 1 / d;
                 }
-                Gmres.Preconditioner preconditioner = gaussSeidel
-                        ? (v, out, transposed) -> gaussSeidel(inverseDiagonal, v, out, transposed)
+                Gmres.Preconditioner preconditioner = gaussSeidel ? gaussSeidel(inverseDiagonal)
                         : (v, out, transposed) -> {
                             for (int i = 0; i < m; i++) {
                                 out[i] = v[i] * inverseDiagonal[i];
@@ -231,6 +230,54 @@ abstract class Linearization {
             krylov = null;
             fellBack = true;
             return factor(z) < 0;
+        }
+
+        /**
+         * The Gauss-Seidel preconditioner {@code M = D + L} (the diagonal, a zero taken as 1, and the
+         * strictly lower part of J), with the rows where {@code E = J - M} has entries: the rows with an
+         * entry right of the diagonal, or a zero on it (for J^T: the columns with an entry above the
+         * diagonal, or a zero on it). O(nnz(J)) to build.
+         */
+        private Gmres.Preconditioner gaussSeidel(double[] inverseDiagonal) {
+            int m = block.m;
+            boolean[] rowOfE = new boolean[m];
+            boolean[] columnOfE = new boolean[m];
+            for (int c = 0; c < m; c++) {
+                for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                    int r = rows[k];
+                    if (r < c || r == c && values[k] == 0) {
+                        rowOfE[r] = true;
+                        columnOfE[c] = true;
+                    }
+                }
+            }
+            int[] residualRows = indices(rowOfE);
+            int[] residualColumns = indices(columnOfE);
+            return new Gmres.Preconditioner() {
+                @Override
+                public void apply(double[] v, double[] out, boolean transposed) {
+                    gaussSeidel(inverseDiagonal, v, out, transposed);
+                }
+
+                @Override
+                public int[] residualRows(boolean transposed) {
+                    return transposed ? residualColumns : residualRows;
+                }
+            };
+        }
+
+        private static int[] indices(boolean[] set) {
+            int count = 0;
+            for (boolean b : set) {
+                count += b ? 1 : 0;
+            }
+            int[] out = new int[count];
+            for (int i = 0, e = 0; i < set.length; i++) {
+                if (set[i]) {
+                    out[e++] = i;
+                }
+            }
+            return out;
         }
 
         /**
