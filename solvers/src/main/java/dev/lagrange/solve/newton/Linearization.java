@@ -234,20 +234,36 @@ abstract class Linearization {
 
         /**
          * The Gauss-Seidel preconditioner {@code M = D + L} (the diagonal, a zero taken as 1, and the
-         * strictly lower part of J), with the rows where {@code E = J - M} has entries: the rows with an
-         * entry right of the diagonal, or a zero on it (for J^T: the columns with an entry above the
-         * diagonal, or a zero on it). O(nnz(J)) to build.
+         * strictly lower part of J, copied by column), with the rows where {@code E = J - M} has
+         * entries: the rows with an entry right of the diagonal, or a zero on it (for J^T: the columns
+         * with an entry above the diagonal, or a zero on it). O(nnz(J)) to build; each application,
+         * {@code M^{-1} v} by forward substitution down the columns or {@code M^{-T} v} by backward
+         * substitution, O(nnz(L) + m).
          */
         private Gmres.Preconditioner gaussSeidel(double[] inverseDiagonal) {
             int m = block.m;
             boolean[] rowOfE = new boolean[m];
             boolean[] columnOfE = new boolean[m];
+            int[] lowerStart = new int[m + 1];
             for (int c = 0; c < m; c++) {
                 for (int k = colStart[c]; k < colStart[c + 1]; k++) {
                     int r = rows[k];
-                    if (r < c || r == c && values[k] == 0) {
+                    if (r > c) {
+                        lowerStart[c + 1]++;
+                    } else if (r < c || values[k] == 0) {
                         rowOfE[r] = true;
                         columnOfE[c] = true;
+                    }
+                }
+                lowerStart[c + 1] += lowerStart[c];
+            }
+            int[] lowerRows = new int[lowerStart[m]];
+            double[] lower = new double[lowerStart[m]];
+            for (int c = 0, e = 0; c < m; c++) {
+                for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                    if (rows[k] > c) {
+                        lowerRows[e] = rows[k];
+                        lower[e++] = values[k];
                     }
                 }
             }
@@ -256,7 +272,26 @@ abstract class Linearization {
             return new Gmres.Preconditioner() {
                 @Override
                 public void apply(double[] v, double[] out, boolean transposed) {
-                    gaussSeidel(inverseDiagonal, v, out, transposed);
+                    if (transposed) {
+                        for (int c = m - 1; c >= 0; c--) {
+                            double s = v[c];
+                            for (int k = lowerStart[c], end = lowerStart[c + 1]; k < end; k++) {
+                                s -= lower[k] * out[lowerRows[k]];
+                            }
+                            out[c] = s * inverseDiagonal[c];
+                        }
+                        return;
+                    }
+                    System.arraycopy(v, 0, out, 0, m);
+                    for (int c = 0; c < m; c++) {
+                        double u = out[c] * inverseDiagonal[c];
+                        out[c] = u;
+                        if (u != 0) {
+                            for (int k = lowerStart[c], end = lowerStart[c + 1]; k < end; k++) {
+                                out[lowerRows[k]] -= lower[k] * u;
+                            }
+                        }
+                    }
                 }
 
                 @Override
@@ -278,39 +313,6 @@ abstract class Linearization {
                 }
             }
             return out;
-        }
-
-        /**
-         * {@code out = M^{-1} v} for {@code M = D + L}, the diagonal (as {@code 1 / inverseDiagonal}) and
-         * the strictly lower part of J, by forward substitution down the columns; or {@code M^{-T} v} by
-         * backward substitution. O(nnz(J)).
-         */
-        private void gaussSeidel(double[] inverseDiagonal, double[] v, double[] out, boolean transposed) {
-            int m = block.m;
-            if (transposed) {
-                for (int c = m - 1; c >= 0; c--) {
-                    double s = v[c];
-                    for (int k = colStart[c]; k < colStart[c + 1]; k++) {
-                        if (rows[k] > c) {
-                            s -= values[k] * out[rows[k]];
-                        }
-                    }
-                    out[c] = s * inverseDiagonal[c];
-                }
-                return;
-            }
-            System.arraycopy(v, 0, out, 0, m);
-            for (int c = 0; c < m; c++) {
-                double u = out[c] * inverseDiagonal[c];
-                out[c] = u;
-                if (u != 0) {
-                    for (int k = colStart[c]; k < colStart[c + 1]; k++) {
-                        if (rows[k] > c) {
-                            out[rows[k]] -= values[k] * u;
-                        }
-                    }
-                }
-            }
         }
 
         private int position(int r, int c) {
