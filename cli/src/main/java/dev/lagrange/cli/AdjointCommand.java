@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 /**
  * {@code lagrange adjoint FILE}: prints the gradient program ({@link Adjoint}) as {@code .lag}. With
  * {@code --set} the printed inputs carry the given values as defaults; with {@code --output} the
- * gradient is that variable's. A program with a cyclic block fails with exit status 3 naming its
- * variables.
+ * gradient is that variable's. A program with a cyclic block or a vector node fails with exit
+ * status 3 naming the variables.
  */
 @Command(name = "adjoint", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Prints the gradient program, the rote reverse-mode transformation, as a .lag program: the "
@@ -23,7 +23,7 @@ final class AdjointCommand extends ProgramCommand {
         Program adjoint;
         try {
             adjoint = Adjoint.of(loaded.program());
-        } catch (ProgramException e) {
+        } catch (ProgramException | IllegalArgumentException e) { // a cycle, or a vector node
             throw new Failure(Main.EXIT_NUMERICAL, loaded.file() + ": error: not supported: " + e.getMessage());
         }
         String text = LagPrinter.print(adjoint);

@@ -1,6 +1,7 @@
 package dev.lagrange.cli;
 
 import dev.lagrange.primitive.Primitive;
+import dev.lagrange.primitive.VectorPrimitive;
 import dev.lagrange.program.Condensation;
 import dev.lagrange.program.Program;
 import dev.lagrange.solve.SolveResult;
@@ -27,6 +28,10 @@ final class Dot {
         s.append("  node [shape=ellipse, fontname=\"monospace\"];\n");
         s.append("  edge [fontname=\"monospace\", fontsize=10];\n");
         for (int i = 0; i < p.size(); i++) {
+            if (p.isVector(i)) {
+                vectorNode(p, i, z, lambda, s);
+                continue;
+            }
             Primitive f = p.primitive(i);
             double v = z[p.slot(i)];
             s.append("  n").append(i).append(" [");
@@ -49,11 +54,19 @@ final class Dot {
         }
         double[] d = new double[2];
         for (int i = 0; i < p.size(); i++) {
-            Primitive f = p.primitive(i);
             int[] a = p.arguments(i);
             if (a.length == 0) {
                 continue;
             }
+            if (p.isVector(i)) {
+                // A vector node's local derivative is a Jacobian block, not one number: the edge names its primitive.
+                for (int j : a) {
+                    s.append("  n").append(j).append(" -> n").append(i).append(" [label=")
+                            .append(quote(p.vectorPrimitive(i).symbol())).append("];\n");
+                }
+                continue;
+            }
+            Primitive f = p.primitive(i);
             double[] params = p.parameters(i);
             if (f != Primitive.WEIGHTED_SUM) {
                 f.partials(z[p.slot(a[0])], a.length > 1 ? z[p.slot(a[1])] : 0, params.length > 0 ? params[0] : 0,
@@ -76,6 +89,32 @@ final class Dot {
         }
         s.append("}\n");
         return s.toString();
+    }
+
+    /** A vector node: its name, width, and its first values and multipliers. */
+    private static void vectorNode(Program p, int i, double[] z, double[] lambda, StringBuilder s) {
+        VectorPrimitive f = p.vectorPrimitive(i);
+        String name = p.name(i) != null ? p.name(i) : f.symbol() + " (" + p.label(i) + ")";
+        s.append("  n").append(i).append(" [label=").append(quote(name + " (" + p.width(i) + " entries)\nvalue "
+                + entries(z, p.slot(i), p.width(i)) + "\nmultiplier " + entries(lambda, p.slot(i), p.width(i))));
+        s.append(f == VectorPrimitive.INPUT ? ", shape=box3d" : ", shape=box");
+        String style = (f == VectorPrimitive.INPUT ? "" : "rounded") + (p.name(i) == null ? ",dashed" : "");
+        if (!style.isEmpty()) {
+            s.append(", style=").append(quote(style.startsWith(",") ? style.substring(1) : style));
+        }
+        if (i == p.objective()) {
+            s.append(", peripheries=2");
+        }
+        s.append("];\n");
+    }
+
+    /** {@code [v1, v2, v3, ...]}: at most four entries. */
+    private static String entries(double[] v, int from, int w) {
+        StringBuilder s = new StringBuilder("[");
+        for (int k = 0; k < Math.min(w, 4); k++) {
+            s.append(k == 0 ? "" : ", ").append(v[from + k]);
+        }
+        return s.append(w > 4 ? ", ...]" : "]").toString();
     }
 
     /** A DOT quoted string; a newline becomes DOT's centred line break {@code \n}. */

@@ -112,17 +112,23 @@ final class ProgramOptions {
             return program;
         }
         double[] x = program.inputDefaults();
+        Map<String, Integer> entries = blockEntries(program);
         for (Map.Entry<String, String> e : set.entrySet()) {
             String name = e.getKey();
             String given = "--set " + e.getKey() + "=" + e.getValue();
             int node = program.nodeNamed(name);
-            if (node < 0) {
+            Integer entry = entries.get(name.replace(" ", ""));
+            if (node < 0 && entry == null) {
                 throw Failure.usage("lagrange: error: " + given + ": " + file + " has no variable '" + name + "'");
             }
-            int k = program.inputIndex(node);
+            int k = entry != null ? entry : program.inputIndex(node);
             if (k < 0) {
                 throw Failure.usage("lagrange: error: " + given + ": '" + name + "' is not an input of " + file
                         + " (it is defined by a constraint)");
+            }
+            if (entry == null && program.isVector(node)) {
+                throw Failure.usage("lagrange: error: " + given + ": '" + name + "' is an input of "
+                        + program.width(node) + " entries; set each entry, e.g. --set " + program.inputLabel(k) + "=VALUE");
             }
             try {
                 x[k] = Double.parseDouble(e.getValue().strip());
@@ -133,11 +139,26 @@ final class ProgramOptions {
         return program.withInputDefaults(x);
     }
 
+    /** The entries of the input blocks (vector and matrix inputs) by label, {@code W[1,2]}: their input index. */
+    private static Map<String, Integer> blockEntries(Program program) {
+        Map<String, Integer> entries = new java.util.HashMap<>();
+        for (int k = 0; k < program.inputCount(); k++) {
+            if (program.isVector(program.input(k))) {
+                entries.put(program.inputLabel(k), k);
+            }
+        }
+        return entries;
+    }
+
     private void requireValues(Program program, String source, String file) {
         List<String> lines = new ArrayList<>();
+        int lastBlock = -1;
         for (int k = 0; k < program.inputCount(); k++) {
-            if (Double.isNaN(program.inputDefault(k)) && !set.containsKey(program.label(program.input(k)))) {
-                String name = program.label(program.input(k));
+            String name = program.inputLabel(k);
+            if (Double.isNaN(program.inputDefault(k)) && program.input(k) != lastBlock && !set.containsKey(name)) {
+                if (program.isVector(program.input(k))) {
+                    lastBlock = program.input(k); // one line per input block, naming its first missing entry
+                }
                 int[] at = declaration(source, name);
                 String where = at == null ? file + ": error: " : file + ":" + at[0] + ":" + at[1] + ": error: ";
                 lines.add(where + "input '" + name + "' has no value; give it a default in the program or a value "

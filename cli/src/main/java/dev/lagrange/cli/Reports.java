@@ -39,15 +39,18 @@ final class Reports {
         Map<String, Object> multipliers = new LinkedHashMap<>();
         for (int i = 0; i < p.size(); i++) {
             if (p.name(i) != null) {
-                values.put(p.name(i), r.z()[p.slot(i)]);
-                multipliers.put(p.name(i), r.lambda()[p.slot(i)]);
+                List<String> entries = entryLabels(p, i);
+                for (int k = 0; k < entries.size(); k++) {
+                    values.put(entries.get(k), r.z()[p.slot(i) + k]);
+                    multipliers.put(entries.get(k), r.lambda()[p.slot(i) + k]);
+                }
             }
         }
         o.put("values", values);
         o.put("multipliers", multipliers);
         Map<String, Object> gradient = new LinkedHashMap<>();
         for (int k = 0; k < p.inputCount(); k++) {
-            gradient.put(p.label(p.input(k)), r.gradient()[k]);
+            gradient.put(p.inputLabel(k), r.gradient()[k]);
         }
         o.put("gradient", gradient);
         Map<String, Object> residuals = new LinkedHashMap<>();
@@ -106,7 +109,11 @@ final class Reports {
         rows.add(new String[] {"variable", "value", "multiplier"});
         for (int i = 0; i < p.size(); i++) {
             if (p.name(i) != null) {
-                rows.add(new String[] {p.name(i), number(r.z()[p.slot(i)]), number(r.lambda()[p.slot(i)])});
+                List<String> entries = entryLabels(p, i);
+                for (int k = 0; k < entries.size(); k++) {
+                    rows.add(new String[] {entries.get(k), number(r.z()[p.slot(i) + k]),
+                        number(r.lambda()[p.slot(i) + k])});
+                }
             }
         }
         aligned(rows, s);
@@ -115,7 +122,7 @@ final class Reports {
         rows.clear();
         rows.add(new String[] {"input", "d " + objective + " / d input"});
         for (int k = 0; k < p.inputCount(); k++) {
-            rows.add(new String[] {p.label(p.input(k)), number(r.gradient()[k])});
+            rows.add(new String[] {p.inputLabel(k), number(r.gradient()[k])});
         }
         aligned(rows, s);
 
@@ -148,6 +155,24 @@ final class Reports {
             }
         }
         return s.toString();
+    }
+
+    /**
+     * The names of node {@code i}'s entries: its name for a scalar; for an input block its inputs'
+     * labels ({@code W[1,1]}, ... from the declared index bases); for any other vector
+     * {@code h[1] .. h[w]}, 1-based.
+     */
+    static List<String> entryLabels(Program p, int i) {
+        int w = p.width(i);
+        int k0 = p.inputIndex(i);
+        if (!p.isVector(i) || w == 1 && k0 < 0) {
+            return List.of(p.label(i));
+        }
+        List<String> labels = new ArrayList<>(w);
+        for (int k = 0; k < w; k++) {
+            labels.add(k0 >= 0 ? p.inputLabel(k0 + k) : p.label(i) + "[" + (k + 1) + "]");
+        }
+        return labels;
     }
 
     private static String number(double v) {

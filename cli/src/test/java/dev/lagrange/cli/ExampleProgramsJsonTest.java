@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.ejml.simple.SimpleMatrix;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -149,10 +150,73 @@ class ExampleProgramsJsonTest {
         assertEquals(-1508.0 / 4913, get(j, "gradient", "lambda"), 1e-15);
     }
 
+    /** h = tanh(W x + b), f = 1/2 |h - y|^2 + 0.1 |h|^2: the gradient by the chain rule written out. */
+    @Test
+    void tanhLayer() {
+        var j = solve("tanh-layer.lag", "--check");
+        double[] w = {0.3, -0.2, 0.5, 0.1, -0.4, 0.25, 0.05, -0.3, 0.2, 0.15, -0.1, 0.35};
+        double[] x = {1.0, -0.5, 0.25, 2.0};
+        double[] b = {0.1, -0.2, 0.05};
+        double[] y = {0.2, -0.1, 0.4};
+        double f = 0;
+        double[] g = new double[3]; // dF/d(W x + b)
+        for (int r = 0; r < 3; r++) {
+            double s = b[r];
+            for (int c = 0; c < 4; c++) {
+                s += w[4 * r + c] * x[c];
+            }
+            double h = Math.tanh(s);
+            f += 0.5 * (h - y[r]) * (h - y[r]) + 0.1 * h * h;
+            double dh = h - y[r] + 0.2 * h;
+            g[r] = dh * (1 - h * h);
+            assertEquals(h, get(j, "values", "h[" + (r + 1) + "]"), 1e-15);
+            assertEquals(dh, get(j, "multipliers", "h[" + (r + 1) + "]"), 1e-15);
+            assertEquals(g[r], get(j, "gradient", "b[" + (r + 1) + "]"), 1e-15);
+            assertEquals(-(h - y[r]), get(j, "gradient", "y[" + (r + 1) + "]"), 1e-15);
+            for (int c = 0; c < 4; c++) {
+                assertEquals(g[r] * x[c], get(j, "gradient", "W[" + (r + 1) + "," + (c + 1) + "]"), 1e-15);
+                assertEquals(w[4 * r + c], get(j, "values", "W[" + (r + 1) + "," + (c + 1) + "]"), 0);
+            }
+        }
+        assertEquals(f, (Double) j.get("value"), 1e-15);
+        for (int c = 0; c < 4; c++) {
+            double dx = 0;
+            for (int r = 0; r < 3; r++) {
+                dx += g[r] * w[4 * r + c];
+            }
+            assertEquals(dx, get(j, "gradient", "x[" + (c + 1) + "]"), 1e-15);
+        }
+        assertEquals(12 + 4 + 3 + 3, ((Map<?, ?>) j.get("gradient")).size());
+    }
+
+    /** v = r + 0.9 P v against (I - 0.9 P)^-1 r from EJML, and its gradients through the occupancy u. */
+    @Test
+    void mdpVector() {
+        var j = solve("mdp-vector.lag", "--check");
+        SimpleMatrix p = new SimpleMatrix(3, 3, true, 0.5, 0.5, 0.0, 0.0, 0.5, 0.5, 0.5, 0.0, 0.5);
+        SimpleMatrix r = new SimpleMatrix(3, 1, true, 1.0, 0.0, 2.0);
+        SimpleMatrix p0 = new SimpleMatrix(3, 1, true, 0.5, 0.25, 0.25);
+        SimpleMatrix a = SimpleMatrix.identity(3).minus(p.scale(0.9));
+        SimpleMatrix v = a.solve(r);
+        SimpleMatrix u = a.transpose().solve(p0);
+        assertEquals(p0.dot(v), (Double) j.get("value"), 1e-13);
+        for (int i = 0; i < 3; i++) {
+            String k = "[" + (i + 1) + "]";
+            assertEquals(v.get(i), get(j, "values", "v" + k), 1e-13);
+            assertEquals(u.get(i), get(j, "multipliers", "v" + k), 1e-13);
+            assertEquals(u.get(i), get(j, "gradient", "r" + k), 1e-13);
+            assertEquals(v.get(i), get(j, "gradient", "p0" + k), 1e-13);
+            for (int c = 0; c < 3; c++) {
+                assertEquals(0.9 * u.get(i) * v.get(c), get(j, "gradient", "P[" + (i + 1) + "," + (c + 1) + "]"),
+                        1e-12);
+            }
+        }
+    }
+
     @Test
     void everyProgramIsCovered() throws Exception {
         try (var files = Files.list(PROGRAMS)) {
-            assertEquals(10, files.filter(p -> p.toString().endsWith(".lag")).count(),
+            assertEquals(12, files.filter(p -> p.toString().endsWith(".lag")).count(),
                     "a new example program needs a test here");
         }
     }

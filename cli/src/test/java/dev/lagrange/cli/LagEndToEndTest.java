@@ -253,4 +253,88 @@ class LagEndToEndTest {
         s.append("output objective\n");
         return s.toString();
     }
+
+    static final String LAYER = """
+            input W[1..2, 0..2] = [1, 2, 3, 4, 5, 6]
+            input x[1..3, 1]
+            input s = 2
+            h = tanh(W @ x)
+            f = s * sum(h)
+            output f
+            """;
+
+    /** Vector nodes print entry by entry: h[1], h[2]; matrix inputs by their declared index bases, W[1,0]. */
+    @Test
+    void vectorEntriesPrintAndTakeSetValues() throws IOException {
+        String layer = file("layer.lag", LAYER);
+        Run r = run("solve", layer, "--json", "--set", "x[1]=0.5", "--set", "x[2]=-0.25", "--set", "x[3]=0.1",
+                "--set", "W[2,1]=0.5");
+        assertEquals(0, r.status(), r.err());
+        double[] w = {1, 2, 3, 4, 0.5, 6};
+        double[] x = {0.5, -0.25, 0.1};
+        double f = 0;
+        for (int row = 0; row < 2; row++) {
+            double a = w[3 * row] * x[0] + w[3 * row + 1] * x[1] + w[3 * row + 2] * x[2];
+            double h = Math.tanh(a);
+            f += 2 * h;
+            assertEquals(h, (Double) r.json("values").get("h[" + (row + 1) + "]"), 1e-15);
+            assertEquals(2, (Double) r.json("multipliers").get("h[" + (row + 1) + "]"), 0);
+            for (int c = 0; c < 3; c++) {
+                assertEquals(2 * (1 - h * h) * x[c], (Double) r.json("gradient").get("W[" + (row + 1) + "," + c + "]"),
+                        1e-15);
+            }
+        }
+        assertEquals(f, (Double) MiniJson.object(r.out()).get("value"), 1e-15);
+        assertEquals(0.5, (Double) r.json("values").get("W[2,1]"), 0);
+        assertEquals(f / 2, (Double) r.json("gradient").get("s"), 1e-15);
+        assertEquals(List.of("W[1,0]", "W[1,1]", "W[1,2]", "W[2,0]", "W[2,1]", "W[2,2]", "x[1]", "x[2]", "x[3]", "s",
+                "h[1]", "h[2]", "f"), new ArrayList<>(r.json("values").keySet()));
+
+        Run table = run("solve", layer, "--set", "x[1]=0.5", "--set", "x[2]=-0.25", "--set", "x[3]=0.1");
+        assertEquals(0, table.status(), table.err());
+        assertTrue(table.out().contains("\nh[2]  "), table.out());
+        assertTrue(table.out().contains("\nW[2,2]  "), table.out());
+    }
+
+    @Test
+    void vectorInputsWithoutValuesAndBadSetsAreUsageErrors() throws IOException {
+        String layer = file("layer.lag", LAYER);
+        Run missing = run("solve", layer);
+        assertEquals(2, missing.status());
+        assertEquals(layer + ":2:7: error: input 'x[1]' has no value; give it a default in the program or a value with"
+                + " --set x[1]=VALUE\n", missing.err());
+        Run block = run("solve", layer, "--set", "x=1");
+        assertEquals(2, block.status());
+        assertTrue(block.err().contains("'x' is an input of 3 entries; set each entry, e.g. --set x[1]=VALUE"),
+                block.err());
+        Run outside = run("solve", layer, "--set", "W[3,0]=1");
+        assertEquals(2, outside.status());
+        assertTrue(outside.err().contains("has no variable 'W[3,0]'"), outside.err());
+    }
+
+    @Test
+    void theAdjointRefusesVectorProgramsCleanly() throws IOException {
+        Run r = run("adjoint", file("layer.lag", LAYER));
+        assertEquals(3, r.status());
+        assertTrue(r.err().startsWith(dir.resolve("layer.lag") + ": error: not supported: 'W' is a vector; the adjoint"),
+                r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void aVectorObjectiveIsAParseError() throws IOException {
+        Run r = run("solve", file("v.lag", "input x[1..2, 1] = 1\nh = tanh(x)\noutput h\n"));
+        assertEquals(2, r.status());
+        assertTrue(r.err().endsWith("v.lag:3:8: error: the objective 'h' is a vector of 2 entries: reduce it to a scalar"
+                + " (sum, dot, a loss)\n"), r.err());
+    }
+
+    @Test
+    void theGraphOfAVectorProgramNamesItsVectorNodes() throws IOException {
+        Run r = run("graph", file("layer.lag", LAYER), "--set", "x[1]=1", "--set", "x[2]=0", "--set", "x[3]=0");
+        assertEquals(0, r.status(), r.err());
+        double h1 = Math.tanh(1);
+        assertTrue(r.out().contains("label=\"h (2 entries)\\nvalue [" + h1 + ", " + Math.tanh(4) + "]"), r.out());
+        assertTrue(r.out().contains("label=\"@\"];"), r.out());
+    }
 }

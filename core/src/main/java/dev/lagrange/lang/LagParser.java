@@ -1,5 +1,6 @@
 package dev.lagrange.lang;
 
+import static dev.lagrange.lang.Lexer.AT;
 import static dev.lagrange.lang.Lexer.CARET;
 import static dev.lagrange.lang.Lexer.COLON;
 import static dev.lagrange.lang.Lexer.COMMA;
@@ -32,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +52,15 @@ import java.util.Map;
  * {@value #MAX_UNROLLED} statements, loop iterations and sum terms are unrolled, so no input can
  * run away. Time O(unrolled tokens), memory O(nodes).
  *
+ * <p>Vector forms ({@code input W[1..3, 1..4]}, {@code W @ x}, elementwise {@code + - *}, scaling,
+ * {@code tanh(v)}, {@code dot}, {@code sum(v)}, losses, entries {@code h[2]}, slices and families of
+ * scalar inputs) map onto the builder's vector methods one node per operation; shapes are checked
+ * here, so that a mismatch is a diagnostic naming both operands' text and shapes. A name used as a
+ * vector before its definition (a cycle {@code v = r + 0.9 * P @ v}) is first taken for a scalar;
+ * the pass that meets the use implying its width records that width and the file is parsed again,
+ * with the name declared as a vector of that width ({@link Program.Builder#declareVector}), at most
+ * {@value #MAX_PASSES} times. Programs without such names are parsed once.
+ *
  * <p>Errors do not stop the parse: each statement in error is reported and skipped, undefined names
  * are reported at the end, all in source order (at most {@value Diagnostics#LIMIT}).
  */
@@ -60,6 +71,8 @@ public final class LagParser {
     public static final int MAX_LOOP_DEPTH = 64;
     /** The most statements, loop iterations and sum terms one program may unroll to. */
     public static final long MAX_UNROLLED = 10_000_000;
+    /** The most passes over one file: each pass after the first knows more vectors used before their definitions. */
+    static final int MAX_PASSES = 8;
 
     private static final double[] NONE = new double[0];
     private static final Map<String, Primitive> FUNCTIONS = new HashMap<>();
@@ -72,6 +85,13 @@ public final class LagParser {
             FUNCTIONS.put(f.symbol(), f);
         }
     }
+
+    /** The functions of vectors, by name: their argument count (elementwise maps reuse exp, tanh, ...). */
+    private static final Map<String, Integer> VECTOR_FUNCTIONS = Map.of(
+            "dot", 2, "softmax", 1, "logsumexp", 1, "squared_loss", 2, "cross_entropy", 2, "sum", 1);
+    /** The scalar functions that apply to each entry of a vector argument ({@link Program.Builder#map}). */
+    private static final java.util.Set<Primitive> MAPS =
+            java.util.EnumSet.of(Primitive.EXP, Primitive.TANH, Primitive.SIGMOID, Primitive.RELU);
 
     /** A variable name or temporary label as the parser tracks it. */
     private static final class Sym {
@@ -104,6 +124,14 @@ public final class LagParser {
     private final Map<String, Sym> names = new LinkedHashMap<>();
     private final Map<String, Sym> temps = new LinkedHashMap<>();
     private final Map<Integer, Integer> initTok = new HashMap<>();
+    /** {rows, columns} of each matrix input, by builder id; every other node is a vector of its width. */
+    private final Map<Integer, int[]> matrices = new HashMap<>();
+    /** {row base, column base} of each input block, by builder id; other vectors count entries from 1. */
+    private final Map<Integer, int[]> bases = new HashMap<>();
+    /** Families of scalar inputs declared in one statement, {@code input x[1..4]}: {lo, hi} by base name. */
+    private final Map<String, int[]> families = new HashMap<>();
+    /** Where a family's bare name was first used as the vector of its inputs, by base name. */
+    private final Map<String, Integer> familyUses = new HashMap<>();
     private final List<String> loopNames = new ArrayList<>();
     private final List<Double> loopValues = new ArrayList<>();
     private int pos;
@@ -111,10 +139,18 @@ public final class LagParser {
     private int loopDepth;
     private long unrolled;
     private boolean hasOutput;
+    private Var objective;
+    private int objectiveTok;
 
-    private LagParser(String source, Diagnostics diagnostics) {
+    /** Widths of the vectors used before their definitions, learned by an earlier pass. */
+    private final Map<String, Integer> widths;
+    /** Widths learned by this pass: vectors it took for scalars at their first use. */
+    private final Map<String, Integer> learned = new HashMap<>();
+
+    private LagParser(String source, Diagnostics diagnostics, Map<String, Integer> widths) {
         diag = diagnostics;
         lex = new Lexer(source, diag);
+        this.widths = widths;
     }
 
     /**
@@ -124,15 +160,30 @@ public final class LagParser {
      * @throws LagException listing every error found
      */
     public static Program parse(String source, String file) {
-        Diagnostics diagnostics = new Diagnostics(file, source);
-        Program program = null;
-        try {
-            program = new LagParser(source, diagnostics).program();
-        } catch (Diagnostics.Stop stop) {
-            // the error limit was reached; what was found is reported below
-        } catch (StackOverflowError e) {
+        Map<String, Integer> widths = new HashMap<>();
+        Diagnostics diagnostics;
+        Program program;
+        int pass = 0;
+        while (true) {
             diagnostics = new Diagnostics(file, source);
-            diagnostics.error(0, "the program is nested too deeply to parse");
+            program = null;
+            LagParser parser = null;
+            try {
+                parser = new LagParser(source, diagnostics, widths);
+                program = parser.program();
+            } catch (Diagnostics.Stop stop) {
+                // the error limit was reached; what was found is reported below
+            } catch (StackOverflowError e) {
+                diagnostics = new Diagnostics(file, source);
+                diagnostics.error(0, "the program is nested too deeply to parse");
+            }
+            // A vector used before its definition was taken for a scalar: parse again, declaring it
+            // with the width its definition showed (a cycle v = r + 0.9 * P @ v). Each pass learns at
+            // least one name, and a program has few such names.
+            if (parser == null || parser.learned.isEmpty() || ++pass > MAX_PASSES) {
+                break;
+            }
+            widths.putAll(parser.learned);
         }
         if (!diagnostics.isEmpty() || program == null) {
             throw new LagException(diagnostics.sorted());
@@ -154,6 +205,7 @@ public final class LagParser {
         statements(lex.count - 1);
         for (Map.Entry<String, Sym> e : names.entrySet()) {
             if (e.getValue().defTok < 0) {
+                learnEntry(e.getKey());
                 report(e.getValue().useTok, "undefined name '" + e.getKey() + "'");
             }
         }
@@ -162,8 +214,12 @@ public final class LagParser {
                 report(e.getValue().useTok, "temporary " + e.getKey() + " is declared but never defined");
             }
         }
+        reportEntryNameClashes();
         if (!hasOutput) {
             report(lex.count - 1, "the program has no output: add a line 'output NAME'");
+        } else if (b.width(objective) > 1) {
+            report(objectiveTok, "the objective '" + objective + "' is a vector of " + b.width(objective)
+                    + " entries: reduce it to a scalar (sum, dot, a loss)");
         }
         if (!diag.isEmpty()) {
             return null;
@@ -174,6 +230,36 @@ public final class LagParser {
             report(lex.count - 1, e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * A vector's entries are shown as {@code h[1], h[2], ...} (values, multipliers, {@code --set}):
+     * a scalar variable named {@code h[...]} beside a vector {@code h} would be confused with them.
+     */
+    private void reportEntryNameClashes() {
+        Map<String, String> scalarEntry = new HashMap<>(); // base name -> its first scalar variable base[...]
+        for (String name : names.keySet()) {
+            int bracket = name.indexOf('[');
+            if (bracket > 0) {
+                scalarEntry.merge(name.substring(0, bracket), name,
+                        (first, other) -> firstToken(names.get(other)) < firstToken(names.get(first)) ? other : first);
+            }
+        }
+        for (Map.Entry<String, Sym> e : names.entrySet()) {
+            String clash = scalarEntry.get(e.getKey());
+            Sym vector = e.getValue();
+            if (clash != null && vector.defTok >= 0 && isVector(Operand.node(vector.var))) {
+                int at = firstToken(names.get(clash));
+                report(vector.defTok, "'" + e.getKey() + "' is a vector, whose entries are named " + e.getKey()
+                        + "[1], " + e.getKey() + "[2], ...; the variable '" + clash + "' (at "
+                        + diag.where(lex.start[at]) + ") would be confused with them: rename one");
+            }
+        }
+    }
+
+    /** The token where a name first appears: its first use, or its definition if it came first. */
+    private static int firstToken(Sym s) {
+        return s.useTok >= 0 && (s.defTok < 0 || s.useTok < s.defTok) ? s.useTok : s.defTok;
     }
 
     // ---------------------------------------------------------------- statements
@@ -257,6 +343,10 @@ public final class LagParser {
             Var v;
             if (r.isPending()) {
                 v = b.apply(r.f, r.p, r.args);
+            } else if (r.made) {
+                v = r.var;
+            } else if (r.var != null && b.width(r.var) > 1) {
+                v = vectorCopy(null, r.var);
             } else if (r.var != null) {
                 v = b.apply(Primitive.IDENTITY, r.var);
             } else {
@@ -272,13 +362,56 @@ public final class LagParser {
             duplicate(t, s);
             return;
         }
-        Var v = r.isPending() ? b.define(t.name, r.f, r.p, r.args)
-                : b.define(t.name, Primitive.IDENTITY, NONE, materialize(r));
+        Integer familyUse = familyUses.get(t.name);
+        if (familyUse != null && s == null) {
+            int[] range = families.get(t.name);
+            report(t.tok, "'" + t.name + "' stands for the inputs " + t.name + "[" + range[0] + ".." + range[1]
+                    + "] (used so at "
+                    + diag.where(lex.start[familyUse]) + ") and cannot be assigned");
+            return;
+        }
+        int bracket = t.name.indexOf('[');
+        Sym vector = bracket > 0 ? names.get(t.name.substring(0, bracket)) : null;
+        if (vector != null && isVector(Operand.node(vector.var))) {
+            report(t.tok, "'" + t.name + "' is an entry of the vector '" + t.name.substring(0, bracket)
+                    + "', which cannot be assigned entry by entry");
+            return;
+        }
+        Var v;
+        if (s != null && b.width(s.var) > 1 && !(r.var != null && b.width(r.var) > 1)) {
+            report(t.tok, "'" + t.name + "' is used as a vector of " + b.width(s.var) + " entries (at "
+                    + diag.where(lex.start[s.useTok]) + ") but defined as a scalar");
+            s.defTok = t.tok;
+            return;
+        }
+        if (r.isPending()) {
+            v = b.define(t.name, r.f, r.p, r.args);
+        } else if (r.var != null && b.width(r.var) > 1) {
+            if (s != null && b.width(s.var) == 1) {
+                learned.put(t.name, b.width(r.var));
+                report(t.tok, "'" + t.name + "' is a vector of " + b.width(r.var) + " entries but is used before"
+                        + " this definition (at " + diag.where(lex.start[s.useTok]) + ") as a scalar");
+                s.defTok = t.tok;
+                return;
+            }
+            v = s != null ? b.defineVector(s.var, r.var) : r.made ? b.let(t.name, r.var) : vectorCopy(t.name, r.var);
+        } else if (r.made && s == null) {
+            v = b.let(t.name, r.var); // a reduction (dot, sum, a loss): its node takes the name
+        } else {
+            v = b.define(t.name, Primitive.IDENTITY, NONE, materialize(r));
+        }
         if (s == null) {
             s = new Sym(v);
             names.put(t.name, s);
         }
         s.defTok = t.tok;
+    }
+
+    /** {@code name = v} for a vector v: one copy node of v's width ({@code name} null for a temporary). */
+    private Var vectorCopy(String name, Var value) {
+        Var v = b.declareVector(name, b.width(value));
+        b.defineVector(v, value);
+        return v;
     }
 
     /** After an error in a definition: the name counts as defined, so its uses are not reported too. */
@@ -315,30 +448,51 @@ public final class LagParser {
             int tok = pos;
             Target base = target(false);
             List<int[]> ranges = new ArrayList<>();
-            while (kind() == LBRACKET && !base.temp) {
+            boolean matrix = false;
+            while (kind() == LBRACKET && !base.temp && !matrix) {
                 pos++;
-                int lo = integer("an index");
-                int hi = lo;
-                if (kind() == DOTDOT) {
-                    pos++;
-                    hi = integer("an index");
+                ranges.add(indexRange());
+                if (accept(COMMA)) {
+                    if (ranges.size() > 1) {
+                        fail(pos - 1, "a matrix input takes one pair of brackets: " + base.name + "[rows, columns]");
+                    }
+                    matrix = true;
+                    ranges.add(indexRange());
                 }
                 expect(RBRACKET, "']'");
-                ranges.add(new int[] {lo, hi});
             }
-            double value = Double.NaN;
-            if (kind() == EQUALS) {
-                pos++;
-                value = constant("an input's default value");
-            }
-            if (ranges.isEmpty()) {
-                input(base, value);
-                continue;
+            if (matrix && kind() == LBRACKET) {
+                fail(pos, "a matrix input takes one pair of brackets: " + base.name + "[rows, columns]");
             }
             long total = 1;
             for (int[] r : ranges) {
                 total *= Math.max(0, (long) r[1] - r[0] + 1);
                 count(total, tok);
+            }
+            double value = Double.NaN;
+            double[] values = null;
+            if (kind() == EQUALS) {
+                pos++;
+                if (kind() == LBRACKET && !ranges.isEmpty()) {
+                    values = defaultList(base.name, total);
+                } else {
+                    value = constant("an input's default value");
+                }
+            }
+            if (ranges.isEmpty()) {
+                input(base, value);
+                continue;
+            }
+            if (values == null) {
+                values = new double[(int) total];
+                Arrays.fill(values, value);
+            }
+            if (matrix) {
+                inputMatrix(base, ranges.get(0), ranges.get(1), values);
+                continue;
+            }
+            if (ranges.size() == 1 && total > 0) {
+                families.putIfAbsent(base.name, ranges.get(0));
             }
             int[] at = new int[ranges.size()];
             for (int k = 0; k < at.length; k++) {
@@ -351,7 +505,7 @@ public final class LagParser {
                 for (int k : at) {
                     name.append('[').append(k).append(']');
                 }
-                input(new Target(name.toString(), false, tok), value);
+                input(new Target(name.toString(), false, tok), values[(int) m]);
                 for (int k = at.length - 1; k >= 0; k--) { // row-major: the last index runs fastest
                     if (at[k] < ranges.get(k)[1]) {
                         at[k]++;
@@ -361,6 +515,65 @@ public final class LagParser {
                 }
             }
         } while (accept(COMMA));
+    }
+
+    /** {@code A..B} or a single index {@code A} (the range A..A) in an input declaration. */
+    private int[] indexRange() {
+        int lo = integer("an index");
+        int hi = lo;
+        if (kind() == DOTDOT) {
+            pos++;
+            hi = integer("an index");
+        }
+        return new int[] {lo, hi};
+    }
+
+    /** {@code [v1, v2, ...]}: one default value per declared entry, in order (row-major). */
+    private double[] defaultList(String name, long entries) {
+        int open = pos++;
+        List<Double> list = new ArrayList<>();
+        do {
+            list.add(constant("an input's default value"));
+        } while (accept(COMMA));
+        expect(RBRACKET, "']'");
+        if (list.size() != entries) {
+            fail(open, "'" + name + "' declares " + entries(entries) + " but the list has "
+                    + plural(list.size(), "value"));
+        }
+        double[] values = new double[list.size()];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = list.get(k);
+        }
+        return values;
+    }
+
+    /** {@code input W[r0..r1, c0..c1]}: one matrix input node, row-major, labelled from r0 and c0. */
+    private void inputMatrix(Target t, int[] rows, int[] cols, double[] values) {
+        int m = rows[1] - rows[0] + 1;
+        int n = cols[1] - cols[0] + 1;
+        if (m < 1 || n < 1) {
+            fail(t.tok, "matrix input '" + t.name + "' has no entries (" + rows[0] + ".." + rows[1] + ", "
+                    + cols[0] + ".." + cols[1] + ")");
+        }
+        Sym s = names.get(t.name);
+        if (s != null) {
+            if (s.defTok >= 0) {
+                duplicate(t, s);
+            } else {
+                report(t.tok, "matrix input '" + t.name + "' is used before its declaration (at "
+                        + diag.where(lex.start[s.useTok]) + "): declare it first");
+                s.defTok = t.tok;
+            }
+            return;
+        }
+        Var v = b.inputMatrix(t.name, m, n, values, rows[0], cols[0]);
+        if (n > 1) {
+            matrices.put(v.id(), new int[] {m, n});
+        }
+        bases.put(v.id(), new int[] {rows[0], n == 1 ? 1 : cols[0]});
+        s = new Sym(v);
+        s.defTok = t.tok;
+        names.put(t.name, s);
     }
 
     private void input(Target t, double value) {
@@ -382,7 +595,13 @@ public final class LagParser {
     private void outputStatement() {
         pos++;
         do {
-            b.output(reference());
+            int tok = pos;
+            Var v = reference();
+            b.output(v);
+            if (!hasOutput) {
+                objective = v;
+                objectiveTok = tok;
+            }
             hasOutput = true;
         } while (accept(COMMA));
     }
@@ -415,7 +634,7 @@ public final class LagParser {
                         + " is already in use; declare it before its first use");
                 continue;
             }
-            Sym s = new Sym(b.declare(t.temp ? null : t.name));
+            Sym s = new Sym(placeholder(t.temp ? null : t.name));
             s.useTok = t.tok;
             s.declaredTemp = t.temp;
             table.put(t.name, s);
@@ -492,9 +711,16 @@ public final class LagParser {
             depth = 0;
             count(1, pos);
             try {
+                int first = pos;
                 Operand lhs = early(expression());
+                int equals = pos;
                 expect(EQUALS, "'=' (an equation is lhs = rhs)");
                 Operand rhs = expression();
+                if (isVector(lhs) || isVector(rhs)) {
+                    fail(first, "an equation of a solve block must be scalar but '"
+                            + (isVector(lhs) ? span(first, equals) : span(equals + 1, pos)) + "' "
+                            + describeShape(isVector(lhs) ? lhs : rhs));
+                }
                 residuals.add(rhs.isConstant() && rhs.c == 0 ? materialize(lhs)
                         : materialize(combine(MINUS, lhs, rhs)));
                 if (pos < close && kind() != NEWLINE) {
@@ -525,6 +751,10 @@ public final class LagParser {
 
     private static String plural(int n, String word) {
         return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    private static String entries(long n) {
+        return n + (n == 1 ? " entry" : " entries");
     }
 
     /** The index of the '}' that closes the '{' at {@code open}, or of the end of file. */
@@ -613,11 +843,17 @@ public final class LagParser {
     private Var use(String name, int tok) {
         Sym s = names.get(name);
         if (s == null) {
-            s = new Sym(b.declare(name));
+            s = new Sym(placeholder(name));
             s.useTok = tok;
             names.put(name, s);
         }
         return s.var;
+    }
+
+    /** A variable used before its definition: a vector of the width an earlier pass learned, or a scalar. */
+    private Var placeholder(String name) {
+        Integer w = name == null ? null : widths.get(name);
+        return w != null ? b.declareVector(name, w) : b.declare(name);
     }
 
     private Var temporary(Target t) {
@@ -665,15 +901,29 @@ public final class LagParser {
     /** expression := term (('+' | '-') term)* */
     private Operand expression() {
         enter();
+        int first = pos;
         Operand left = term();
         while (kind() == PLUS || kind() == MINUS) {
-            byte op = kind();
-            pos++;
+            int opTok = pos++;
             left = early(left);
-            left = combine(op, left, term());
+            int second = pos;
+            left = binary(opTok, left, term(), first, second);
         }
         depth--;
         return left;
+    }
+
+    /**
+     * {@code left op right}, where {@code left} spans tokens {@code first .. opTok - 1} and
+     * {@code right} starts at {@code second} and ends before {@code pos}: scalars fold and combine,
+     * vectors go to the builder's vector operations, with the operands' text in any error.
+     */
+    private Operand binary(int opTok, Operand left, Operand right, int first, int second) {
+        byte op = kindAt(opTok);
+        if (op == AT || isVector(left) || isVector(right)) {
+            return vectorBinary(op, left, right, span(first, pos), span(first, opTok), span(second, pos), first);
+        }
+        return combine(op, left, right);
     }
 
     /** One level deeper into an expression; the depth is reset at each statement, so errors need not unwind it. */
@@ -685,12 +935,13 @@ public final class LagParser {
 
     /** term := unary (('*' | '/') unary)* */
     private Operand term() {
+        int first = pos;
         Operand left = unary();
-        while (kind() == STAR || kind() == SLASH) {
-            byte op = kind();
-            pos++;
+        while (kind() == STAR || kind() == SLASH || kind() == AT) {
+            int opTok = pos++;
             left = early(left);
-            left = combine(op, left, unary());
+            int second = pos;
+            left = binary(opTok, left, unary(), first, second);
         }
         return left;
     }
@@ -702,7 +953,15 @@ public final class LagParser {
             negations += kind() == MINUS ? 1 : 0;
             pos++;
         }
+        int first = pos;
         Operand r = power();
+        if (negations > 0 && isVector(r)) {
+            r = productAhead(r, span(first, pos), first);
+            for (int k = 0; k < negations; k++) {
+                r = Operand.made(b.scale(-1, r.var));
+            }
+            return r;
+        }
         for (int k = 0; k < negations; k++) {
             r = r.isConstant() ? Operand.constant(-r.c) : Operand.pending(Primitive.NEG, NONE, materialize(r));
         }
@@ -711,15 +970,25 @@ public final class LagParser {
 
     /** power := primary ('^' unary)?, right-associative through unary. */
     private Operand power() {
+        int first = pos;
         Operand base = primary();
+        while (kind() == LBRACKET && isVector(base)) {
+            base = entry(base, span(first, pos), first);
+        }
         if (kind() != CARET) {
             return base;
         }
-        pos++;
+        int opTok = pos++;
         base = early(base);
         enter();
+        int second = pos;
         Operand exponent = unary();
         depth--;
+        if (isVector(base) || isVector(exponent)) {
+            Operand v = isVector(base) ? base : exponent;
+            fail(opTok, "'" + span(first, pos) + "': '^' takes scalars but '" + span(isVector(base) ? first : second,
+                    isVector(base) ? opTok : pos) + "' " + describeShape(v));
+        }
         return combine(CARET, base, exponent);
     }
 
@@ -739,6 +1008,9 @@ public final class LagParser {
             case TEMP -> {
                 pos++;
                 return Operand.node(temporary(new Target(lex.text(tok), true, tok)));
+            }
+            case LBRACKET -> {
+                return vectorLiteral(tok);
             }
             case QUOTED -> {
                 pos++;
@@ -769,13 +1041,17 @@ public final class LagParser {
                 return Operand.constant(Double.POSITIVE_INFINITY);
             }
             case "sum" -> {
-                return sum(tok);
+                boolean loop = kind() != LPAREN || kindAt(pos + 1) == IDENT && lex.is(pos + 2, "in");
+                return loop ? sum(tok) : vectorCall(tok, word);
             }
             default -> {
             }
         }
         if (FUNCTIONS.containsKey(word)) {
             return call(tok, FUNCTIONS.get(word));
+        }
+        if (VECTOR_FUNCTIONS.containsKey(word)) {
+            return vectorCall(tok, word);
         }
         if (Names.RESERVED.contains(word)) {
             fail(tok, "unexpected " + lex.describe(tok));
@@ -786,21 +1062,37 @@ public final class LagParser {
             return Operand.constant(Double.NaN);
         }
         if (kind() == LBRACKET) {
-            return Operand.node(use(indexed(word), tok));
+            Sym vector = names.get(word);
+            if (vector != null && isVector(Operand.node(vector.var)) || vector == null && widths.containsKey(word)) {
+                return Operand.node(use(word, tok)); // its entry h[2] is read by power()
+            }
+            return indexedUse(word, tok);
         }
         int loop = loopIndex(word);
         if (loop >= 0) {
             return Operand.constant(loopValues.get(loop));
         }
+        int[] family = families.get(word);
+        if (family != null && !names.containsKey(word)) {
+            familyUses.putIfAbsent(word, tok);
+            return slice(word, family[0], family[1], tok);
+        }
         return Operand.node(use(word, tok));
     }
 
     private List<Operand> arguments() {
+        return arguments(new ArrayList<>());
+    }
+
+    /** The arguments of a call; {@code text} receives each argument's source text, for messages. */
+    private List<Operand> arguments(List<String> text) {
         expect(LPAREN, "'('");
         List<Operand> args = new ArrayList<>();
         if (kind() != RPAREN) {
             do {
+                int first = pos;
                 args.add(early(expression()));
+                text.add(span(first, pos));
             } while (accept(COMMA));
         }
         expect(RPAREN, "')'");
@@ -811,8 +1103,20 @@ public final class LagParser {
         if (kind() != LPAREN) {
             fail(tok, "'" + f.symbol() + "' is a function: call it as " + f.symbol() + "(...)");
         }
-        List<Operand> args = arguments();
+        List<String> text = new ArrayList<>();
+        List<Operand> args = arguments(text);
         int n = args.size();
+        for (int k = 0; k < n; k++) {
+            Operand a = args.get(k);
+            if (!isVector(a)) {
+                continue;
+            }
+            if (n == 1 && MAPS.contains(f)) {
+                return Operand.made(b.map(f, a.var));
+            }
+            fail(tok, f.symbol() + " takes scalars but '" + text.get(k) + "' " + describeShape(a)
+                    + " (exp, tanh, sigmoid and relu apply to each entry of a vector)");
+        }
         if (f == Primitive.WEIGHTED_SUM) {
             return weightedSum(tok, args);
         }
@@ -835,6 +1139,142 @@ public final class LagParser {
             v[k] = materialize(args.get(k));
         }
         return Operand.pending(f, NONE, v);
+    }
+
+    /**
+     * {@code dot(a, b)}, {@code sum(v)}, {@code softmax(v)}, {@code logsumexp(v)},
+     * {@code squared_loss(yhat, y)}, {@code cross_entropy(logits, y)}: one vector node each.
+     */
+    private Operand vectorCall(int tok, String name) {
+        if (kind() != LPAREN) {
+            fail(tok, "'" + name + "' is a function: call it as " + name + "(...)");
+        }
+        List<String> text = new ArrayList<>();
+        List<Operand> args = arguments(text);
+        int arity = VECTOR_FUNCTIONS.get(name);
+        if (args.size() != arity) {
+            report(tok, name + " takes " + plural(arity, "argument") + ", got " + args.size());
+            return Operand.constant(Double.NaN);
+        }
+        Var a = materialize(args.get(0));
+        Var y = arity == 2 ? materialize(args.get(1)) : null;
+        if (y != null && b.width(a) != b.width(y)
+                && !learn(args.get(0), b.width(y)) && !learn(args.get(1), b.width(a))) {
+            fail(tok, "'" + span(tok, pos) + "': '" + text.get(0) + "' has " + entries(b.width(a)) + " but '"
+                    + text.get(1) + "' has " + entries(b.width(y)));
+        }
+        return Operand.made(switch (name) {
+            case "dot" -> b.dot(a, y);
+            case "sum" -> b.vectorSum(a);
+            case "softmax" -> b.softmax(a);
+            case "logsumexp" -> b.logsumexp(a);
+            case "squared_loss" -> b.squaredLoss(a, y);
+            default -> b.crossEntropy(a, y);
+        });
+    }
+
+    /**
+     * {@code x[1]}, {@code w[i][j]}: a scalar variable; {@code x[1..4]}, {@code w[2][1..3]}: the slice,
+     * the vector of those scalar variables (a range only in the last brackets).
+     */
+    private Operand indexedUse(String word, int tok) {
+        StringBuilder name = new StringBuilder(word);
+        while (kind() == LBRACKET) {
+            pos++;
+            int lo = integer("an index");
+            if (kind() == DOTDOT) {
+                pos++;
+                int hi = integer("an index");
+                expect(RBRACKET, "']'");
+                if (kind() == LBRACKET) {
+                    fail(pos, "a range must be the last index of a slice, as in w[2][1..3]");
+                }
+                return slice(name.toString(), lo, hi, tok);
+            }
+            name.append('[').append(lo).append(']');
+            expect(RBRACKET, "']'");
+        }
+        return Operand.node(use(name.toString(), tok));
+    }
+
+    /** {@code x[lo..hi]}: the vector (one stack node) of the scalar variables x[lo], ..., x[hi]. */
+    private Operand slice(String name, int lo, int hi, int tok) {
+        if (hi < lo) {
+            fail(tok, "the slice " + name + "[" + lo + ".." + hi + "] has no entries");
+        }
+        count((long) hi - lo + 1, tok);
+        Var[] parts = new Var[hi - lo + 1];
+        for (int k = lo; k <= hi; k++) {
+            parts[k - lo] = scalar(use(name + "[" + k + "]", tok), name + "[" + k + "]", tok);
+        }
+        return Operand.made(b.stack(parts));
+    }
+
+    /** {@code [e1, e2, ...]}: the vector (one stack node) of scalar expressions. */
+    private Operand vectorLiteral(int tok) {
+        pos++;
+        List<Var> parts = new ArrayList<>();
+        do {
+            int first = pos;
+            Operand e = early(expression());
+            parts.add(scalar(materialize(e), span(first, pos), first));
+        } while (accept(COMMA));
+        expect(RBRACKET, "']'");
+        return Operand.made(b.stack(parts.toArray(new Var[0])));
+    }
+
+    private Var scalar(Var v, String text, int tok) {
+        if (isVector(Operand.node(v))) {
+            fail(tok, "a vector's entries must be scalars but '" + text + "' " + describeShape(Operand.node(v)));
+        }
+        return v;
+    }
+
+    /**
+     * {@code h[2]}, {@code W[1, 3]}: one entry of a vector or matrix node, a scalar (an element node),
+     * counted from the input block's index bases, or from 1 for a vector defined by {@code =}.
+     */
+    private Operand entry(Operand v, String text, int tok) {
+        int open = pos++;
+        int[] shape = shapeOf(v);
+        int[] base = bases.getOrDefault(v.var.id(), new int[] {1, 1});
+        boolean matrix = matrices.containsKey(v.var.id());
+        int r = integer("an index");
+        int c = base[1];
+        if (!matrix && kind() == DOTDOT) { // h[2..3]: the stack of those entries
+            pos++;
+            int hi = integer("an index");
+            expect(RBRACKET, "']'");
+            if (r < base[0] || hi >= base[0] + shape[0] || hi < r) {
+                fail(open, "'" + text + "[" + r + ".." + hi + "]' is out of range: " + text + " has entries " + text
+                        + "[" + base[0] + ".." + (base[0] + shape[0] - 1) + "]");
+            }
+            Var[] parts = new Var[hi - r + 1];
+            for (int k = r; k <= hi; k++) {
+                parts[k - r] = b.element(v.var, k - base[0]);
+            }
+            return Operand.made(b.stack(parts));
+        }
+        if (matrix) {
+            if (kind() != COMMA) {
+                fail(pos, "'" + text + "' is a " + shape(v) + " matrix: an entry has two indices, " + text + "[row, column]");
+            }
+            pos++;
+            c = integer("an index");
+        }
+        if (kind() == COMMA) {
+            fail(pos, "'" + text + "' " + describeShape(v) + ": an entry has one index, " + text + "[k]");
+        }
+        expect(RBRACKET, "']'");
+        int row = r - base[0];
+        int col = c - base[1];
+        if (row < 0 || row >= shape[0] || col < 0 || col >= shape[1]) {
+            String range = "[" + base[0] + ".." + (base[0] + shape[0] - 1)
+                    + (matrix ? ", " + base[1] + ".." + (base[1] + shape[1] - 1) : "") + "]";
+            fail(open, "'" + text + "[" + (matrix ? r + ", " + c : "" + r) + "]' is out of range: " + text
+                    + " has entries " + text + range);
+        }
+        return Operand.made(b.element(v.var, row * shape[1] + col));
     }
 
     /** {@code wsum(c0, c1, z1, ..., ck, zk)}, taken literally: one weighted-sum node, never folded. */
@@ -894,6 +1334,10 @@ public final class LagParser {
                     loopValues.set(loopValues.size() - 1, (double) i);
                     pos = body;
                     Operand term = expression();
+                    if (isVector(term)) {
+                        fail(body, "a sum term must be a scalar but '" + span(body, pos) + "' " + describeShape(term)
+                                + " (sum(v) adds the entries of a vector)");
+                    }
                     if (term.isConstant()) {
                         c0 += term.c;
                     } else if (term.isPending() && term.f == Primitive.WEIGHTED_SUM && term.args.length == 1
@@ -977,6 +1421,141 @@ public final class LagParser {
                 return Operand.pending(Primitive.POW, NONE, materialize(left), materialize(right));
             }
         }
+    }
+
+    /**
+     * {@code left op right} where an operand is a vector or the operator is {@code @}: {@code @} is
+     * a matrix-vector product, {@code + - *} act entry by entry on vectors of one width, and a
+     * constant or scalar variable times a vector (or a vector divided by a constant) scales it.
+     */
+    private Operand vectorBinary(byte op, Operand left, Operand right, String whole, String l, String r, int tok) {
+        String where = "'" + whole + "': ";
+        boolean lv = isVector(left);
+        boolean rv = isVector(right);
+        if (op == AT) {
+            return matvec(left, right, where, l, r, tok);
+        }
+        if (op == STAR && lv != rv) {
+            Operand c = lv ? right : left;
+            Var s = c.isConstant() ? null : materialize(c);
+            Var v = productAhead(lv ? left : right, lv ? l : r, tok).var;
+            return Operand.made(s == null ? b.scale(c.c, v) : b.scale(s, v));
+        }
+        if (op == SLASH && lv && right.isConstant()) {
+            return Operand.made(b.scale(1 / right.c, productAhead(left, l, tok).var));
+        }
+        if (op == SLASH) {
+            fail(tok, where + "a vector can only be divided by a constant, and nothing by a vector; '"
+                    + (lv ? r : l) + "' " + describeShape(lv ? right : left));
+        }
+        if (lv != rv) {
+            if (op != STAR) {
+                learn(lv ? right : left, b.width((lv ? left : right).var));
+            }
+            fail(tok, where + "'" + (op == PLUS ? "+" : op == MINUS ? "-" : "*") + "' of a vector and a scalar: '" + l + "' " + describeShape(left)
+                    + " but '" + r + "' " + describeShape(right));
+        }
+        int wl = b.width(left.var);
+        int wr = b.width(right.var);
+        if (wl != wr) {
+            fail(tok, where + l + " has " + entries(wl) + " but " + r + " has " + entries(wr));
+        }
+        return Operand.made(switch (op) {
+            case PLUS -> b.vectorAdd(left.var, right.var);
+            case MINUS -> b.vectorSub(left.var, right.var);
+            default -> b.hadamard(left.var, right.var);
+        });
+    }
+
+    /** {@code m @ x}: m a matrix input (or an n-vector, an n x 1 matrix) and x of m's column count. */
+    private Operand matvec(Operand m, Operand x, String where, String l, String r, int tok) {
+        if (!isVector(m)) {
+            fail(tok, where + "'@' needs a matrix on its left but '" + l + "' " + describeShape(m));
+        }
+        int[] shape = shapeOf(m);
+        Var v = materialize(x);
+        if (b.width(v) != shape[1] && !learn(x, shape[1])) {
+            fail(tok, where + l + " is " + shape[0] + "x" + shape[1] + " but " + r + " "
+                    + (isVector(x) ? "has " + entries(b.width(v)) : "is a scalar"));
+        }
+        return Operand.made(b.matvec(m.var, v));
+    }
+
+    /**
+     * After a matrix that is scaled or negated ({@code 0.9 * P}, {@code -W}): when {@code @} follows,
+     * the product is taken first, so {@code 0.9 * P @ v} is {@code 0.9 * (P @ v)} (one matvec and one
+     * scaling; a scaled matrix is never formed) and {@code -W @ x} is {@code -(W @ x)}.
+     */
+    private Operand productAhead(Operand m, String text, int tok) {
+        if (m.var == null || !matrices.containsKey(m.var.id()) || kind() != AT) {
+            return m;
+        }
+        pos++;
+        int second = pos;
+        Operand x = unary();
+        return matvec(m, x, "'" + text + " @ " + span(second, pos) + "': ", text, span(second, pos), tok);
+    }
+
+    /**
+     * When {@code r} is a name used before its definition, so far taken for a scalar, where a vector
+     * of {@code w} entries is needed ({@code P @ v}, {@code r + v}): learns its width for the next
+     * pass and reports the error that pass will not repeat.
+     */
+    private boolean learn(Operand r, int w) {
+        String name = r.var == null || w < 2 ? null : r.var.name();
+        Sym s = name == null ? null : names.get(name);
+        if (s == null || s.defTok >= 0 || s.var != r.var || b.width(r.var) != 1 || learned.containsKey(name)) {
+            return false;
+        }
+        learned.put(name, w);
+        fail(s.useTok, "'" + name + "' is used as a vector of " + entries(w) + " before its definition");
+        return true;
+    }
+
+    /**
+     * An undefined {@code h[2]} where {@code h} is a vector defined later: the next pass declares
+     * {@code h} as a vector at its first use, so that {@code h[2]} reads its entry.
+     */
+    private void learnEntry(String name) {
+        int open = name.indexOf('[');
+        Sym vector = open > 0 ? names.get(name.substring(0, open)) : null;
+        if (vector != null && vector.defTok >= 0 && b.width(vector.var) > 1 && !matrices.containsKey(vector.var.id())
+                && !widths.containsKey(name.substring(0, open))) {
+            learned.put(name.substring(0, open), b.width(vector.var));
+        }
+    }
+
+    /** Whether {@code r} is a vector or matrix node (a node wider than one slot). */
+    private boolean isVector(Operand r) {
+        return r.var != null && (b.width(r.var) > 1 || matrices.containsKey(r.var.id()));
+    }
+
+    /** {rows, columns}: a matrix input's shape, else a vector's width by 1. */
+    private int[] shapeOf(Operand r) {
+        int[] shape = r.var == null ? null : matrices.get(r.var.id());
+        return shape != null ? shape : new int[] {r.var == null ? 1 : b.width(r.var), 1};
+    }
+
+    private String shape(Operand r) {
+        int[] shape = shapeOf(r);
+        return shape[0] + "x" + shape[1];
+    }
+
+    /** How a message describes an operand's shape: "is a scalar", "has 3 entries", "is a 3x4 matrix". */
+    private String describeShape(Operand r) {
+        if (!isVector(r)) {
+            return "is a scalar";
+        }
+        return matrices.containsKey(r.var.id()) ? "is a " + shape(r) + " matrix" : "has " + entries(b.width(r.var));
+    }
+
+    /** The source text of tokens {@code from .. to - 1}, shortened to 40 characters for messages. */
+    private String span(int from, int to) {
+        if (to <= from) {
+            return lex.describe(from);
+        }
+        String text = lex.source.substring(lex.start[from], lex.end[to - 1]);
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
     }
 
     /**

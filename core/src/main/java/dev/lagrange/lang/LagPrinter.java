@@ -1,6 +1,7 @@
 package dev.lagrange.lang;
 
 import dev.lagrange.primitive.Primitive;
+import dev.lagrange.primitive.VectorPrimitive;
 import dev.lagrange.program.Program;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
@@ -23,7 +24,12 @@ import java.util.TreeMap;
  *       with a smaller index, are created by {@code declare} at their place and defined as soon as
  *       what they read exists;</li>
  *   <li>names that are not plain identifiers (with integer indices) are back-quoted;
- *       numbers are written by {@link Double#toString(double)}, which reads back exactly.</li>
+ *       numbers are written by {@link Double#toString(double)}, which reads back exactly;</li>
+ *   <li>consecutive scalar inputs {@code x[1], x[2], ...} as one statement {@code input x[1..4] = [..]};</li>
+ *   <li>vector nodes in the language's vector forms: input nodes {@code input W[1..3, 1..4] = [..]}
+ *       with their index bases, {@code W @ x}, {@code a + b}, {@code a * b} (entry by entry),
+ *       {@code c * a}, {@code s * a}, {@code tanh(a)}, {@code dot(a, b)}, {@code h[2]},
+ *       {@code x[1..3]} or {@code [a, b]} (stack), copies {@code v = a}.</li>
  * </ul>
  * O(n + arguments) time.
  */
@@ -50,7 +56,8 @@ public final class LagPrinter {
      * The program as {@code .lag} source.
      *
      * @throws IllegalArgumentException for a node no builder can make (an unnamed node that reads a
-     *     later node, a named constant)
+     *     later node, a named constant), for an input block without a name or out of input order,
+     *     and for a sparse matrix or its product ({@code sparseMatvec}), which the language cannot write
      */
     public static String print(Program program) {
         return new LagPrinter(program).write();
@@ -58,30 +65,50 @@ public final class LagPrinter {
 
     private String write() {
         int n = p.size();
+        for (int i = 0; i < n; i++) {
+            // A sparse matrix's pattern has no .lag form: refuse its product and its input block.
+            if (p.isVector(i) && (p.vectorPrimitive(i) == VectorPrimitive.SPARSE_MATVEC
+                    || p.vectorPrimitive(i) == VectorPrimitive.INPUT && p.parameters(i)[2] == 0)) {
+                throw new IllegalArgumentException((p.vectorPrimitive(i) == VectorPrimitive.INPUT ? "sparse matrix "
+                        : "sparse matrix product ") + p.label(i) + " has no .lag form");
+            }
+        }
         boolean[] deferred = chooseInline();
         TreeMap<Integer, Integer> waitingInputs = new TreeMap<>();
         PriorityQueue<int[]> waitingDefinitions = new PriorityQueue<>((u, v) -> Integer.compare(u[0], v[0]));
         int nextInput = 0;
         for (int i = 0; i < n; i++) {
-            Primitive f = p.primitive(i);
             if (inline[i]) {
                 continue; // written inside its user's statement
             }
-            if (f == Primitive.INPUT) {
+            if (p.isVector(i) && p.vectorPrimitive(i) == VectorPrimitive.INPUT) {
+                if (p.inputIndex(i) != nextInput || !waitingInputs.isEmpty() || p.name(i) == null) {
+                    throw new IllegalArgumentException("input block " + p.label(i)
+                            + (p.name(i) == null ? " has no name" : " stands out of input order"));
+                }
+                inputBlock(i);
+                nextInput += p.width(i);
+            } else if (!p.isVector(i) && p.primitive(i) == Primitive.INPUT) {
                 int k = p.inputIndex(i);
                 if (k != nextInput) {
                     out.append("declare ").append(label[i]).append('\n');
                     waitingInputs.put(k, i);
                     continue;
                 }
-                input(i);
-                nextInput++;
+                int m = family(i);
+                if (m > 1) {
+                    inputFamily(i, m);
+                    i += m - 1;
+                } else {
+                    input(i);
+                }
+                nextInput += m;
                 Integer next;
                 while ((next = waitingInputs.remove(nextInput)) != null) {
                     input(next);
                     nextInput++;
                 }
-            } else if (f == Primitive.CONSTANT) {
+            } else if (!p.isVector(i) && p.primitive(i) == Primitive.CONSTANT) {
                 if (p.name(i) != null) {
                     throw new IllegalArgumentException("constant node " + i + " is named '" + p.name(i) + "'");
                 }
@@ -134,24 +161,21 @@ public final class LagPrinter {
         int[] height = new int[n];
         for (int i = 0; i < n; i++) {
             first[i] = i;
-            Primitive f = p.primitive(i);
-            if (f == Primitive.INPUT || f == Primitive.CONSTANT) {
+            if (isLeaf(i)) {
                 continue;
             }
             if (maxArgument(i) > i) {
                 deferred[i] = true;
                 continue;
             }
-            if (f == Primitive.IDENTITY) {
+            if (isCopy(i)) {
                 continue; // written 'name = label': nothing to inline into
             }
             int[] a = p.arguments(i);
             int expected = i - 1;
             for (int k = a.length - 1; k >= 0; k--) {
                 int j = a[k];
-                Primitive g = p.primitive(j);
-                if (j == expected && p.name(j) == null && uses[j] == 1 && !deferred[j]
-                        && g != Primitive.INPUT && g != Primitive.CONSTANT && g != Primitive.IDENTITY
+                if (j == expected && p.name(j) == null && uses[j] == 1 && !deferred[j] && !isLeaf(j) && !isCopy(j)
                         && height[j] < MAX_INLINE) {
                     inline[j] = true;
                     expected = first[j] - 1;
@@ -161,6 +185,19 @@ public final class LagPrinter {
             first[i] = expected + 1;
         }
         return deferred;
+    }
+
+    /** Inputs and constants: written as statements of their own, never inline. */
+    private boolean isLeaf(int i) {
+        if (p.isVector(i)) {
+            return p.vectorPrimitive(i) == VectorPrimitive.INPUT;
+        }
+        return p.primitive(i) == Primitive.INPUT || p.primitive(i) == Primitive.CONSTANT;
+    }
+
+    /** Copies {@code a = b}, scalar or vector. */
+    private boolean isCopy(int i) {
+        return p.isVector(i) ? p.vectorPrimitive(i) == VectorPrimitive.COPY : p.primitive(i) == Primitive.IDENTITY;
     }
 
     private int maxArgument(int i) {
@@ -180,9 +217,93 @@ public final class LagPrinter {
         out.append('\n');
     }
 
+    /**
+     * The number of scalar inputs from node {@code i} on that are one family {@code x[k], x[k+1], ...}:
+     * consecutive nodes, consecutive input indices and consecutive single indices of one stem.
+     */
+    private int family(int i) {
+        String stem = stem(i);
+        if (stem == null || stem.indexOf('[') >= 0 || p.nodeNamed(stem) >= 0) {
+            return 1;
+        }
+        int first = index(i);
+        int j = i + 1;
+        while (j < p.size() && !p.isVector(j) && p.primitive(j) == Primitive.INPUT
+                && p.inputIndex(j) == p.inputIndex(i) + (j - i) && stem.equals(stem(j)) && index(j) == first + (j - i)) {
+            j++;
+        }
+        return j - i;
+    }
+
+    /** {@code input x[1..4] = [d1, d2, d3, d4]}: m scalar inputs in one statement. */
+    private void inputFamily(int i, int m) {
+        int first = index(i);
+        out.append("input ").append(stem(i)).append('[').append(first).append("..").append(first + m - 1).append(']');
+        defaults(p.inputIndex(i), m);
+        out.append('\n');
+    }
+
+    /** {@code " = d"} when the m defaults from input k0 on are one value, {@code " = [..]"} when not, nothing when all are NaN. */
+    private void defaults(int k0, int m) {
+        boolean same = true;
+        for (int k = 1; k < m; k++) {
+            same &= Double.doubleToLongBits(p.inputDefault(k0 + k)) == Double.doubleToLongBits(p.inputDefault(k0));
+        }
+        if (same && !Double.isNaN(p.inputDefault(k0))) {
+            out.append(" = ").append(number(p.inputDefault(k0)));
+        } else if (!same) {
+            out.append(" = [");
+            for (int k = 0; k < m; k++) {
+                out.append(k == 0 ? "" : ", ").append(number(p.inputDefault(k0 + k)));
+            }
+            out.append(']');
+        }
+    }
+
+    /** The part of node j's name before its last index when the name is a bare {@code stem[int]}, else null. */
+    private String stem(int j) {
+        String name = p.name(j);
+        int open = name == null ? -1 : name.lastIndexOf('[');
+        return open > 0 && Names.isBare(name) ? name.substring(0, open) : null;
+    }
+
+    /** The last index of node j's name (after {@link #stem} found one). */
+    private int index(int j) {
+        String name = p.name(j);
+        return Integer.parseInt(name.substring(name.lastIndexOf('[') + 1, name.length() - 1));
+    }
+
+    /**
+     * {@code input W[r0..r1, c0..c1] = d}: one matrix or vector input node ({@code x[r0..r1, c0]}
+     * for a single column), with one default, none, or a row-major list {@code [d1, d2, ...]}.
+     */
+    private void inputBlock(int i) {
+        double[] c = p.parameters(i);
+        int k0 = (int) c[0];
+        int w = (int) c[1];
+        int cols = (int) c[2];
+        int rowBase = (int) c[3];
+        int colBase = (int) c[4];
+        out.append("input ").append(label[i]).append('[');
+        range(rowBase, w / cols);
+        out.append(", ");
+        range(colBase, cols);
+        out.append(']');
+        defaults(k0, w);
+        out.append('\n');
+    }
+
+    /** {@code lo..hi}, or {@code lo} alone for one index. */
+    private void range(int lo, int count) {
+        out.append(lo);
+        if (count > 1) {
+            out.append("..").append(lo + count - 1);
+        }
+    }
+
     private void definition(int i) {
         out.append(label[i]).append(" = ");
-        if (p.primitive(i) == Primitive.IDENTITY) {
+        if (isCopy(i)) {
             out.append(label[p.arguments(i)[0]]);
         } else {
             expression(i);
@@ -192,6 +313,10 @@ public final class LagPrinter {
 
     /** The right-hand side that makes the parser create node {@code i} (and its inlined arguments). */
     private void expression(int i) {
+        if (p.isVector(i)) {
+            vectorExpression(i);
+            return;
+        }
         Primitive f = p.primitive(i);
         int[] a = p.arguments(i);
         double[] c = p.parameters(i);
@@ -227,17 +352,93 @@ public final class LagPrinter {
                 }
                 out.append(')');
             }
-            default -> { // functions, pow, max, min, implicit
-                out.append(f.symbol()).append('(');
-                for (int k = 0; k < a.length; k++) {
-                    if (k > 0) {
-                        out.append(", ");
+            default -> call(f.symbol(), a); // functions, pow, max, min, implicit
+        }
+    }
+
+    /**
+     * A vector node's right-hand side: {@code W @ x}, {@code a + b}, {@code a - b}, {@code a * b}
+     * (entry by entry), {@code c * a}, {@code s * a}, or a call {@code tanh(a)}, {@code dot(a, b)},
+     * {@code sum(a)}, ...
+     */
+    private void vectorExpression(int i) {
+        VectorPrimitive f = p.vectorPrimitive(i);
+        int[] a = p.arguments(i);
+        switch (f) {
+            case MATVEC, ADD, SUB, HADAMARD, SCALE_BY -> {
+                operand(a[0]);
+                out.append(' ').append(f == VectorPrimitive.SCALE_BY ? "*" : f.symbol()).append(' ');
+                operand(a[1]);
+            }
+            case SCALE -> {
+                out.append(number(p.parameters(i)[1])).append(" * ");
+                operand(a[0]);
+            }
+            case ELEMENT -> {
+                operand(a[0]);
+                int k = (int) p.parameters(i)[0];
+                int v = a[0];
+                if (p.isVector(v) && p.vectorPrimitive(v) == VectorPrimitive.INPUT) {
+                    double[] c = p.parameters(v); // (first, w, cols, rowBase, colBase)
+                    int cols = (int) c[2];
+                    out.append('[').append(k / cols + (int) c[3]);
+                    if (cols > 1) {
+                        out.append(", ").append(k % cols + (int) c[4]);
                     }
-                    argument(a[k]);
+                    out.append(']');
+                } else {
+                    out.append('[').append(k + 1).append(']');
                 }
-                out.append(')');
+            }
+            case STACK -> {
+                String slice = slice(a);
+                if (slice != null) {
+                    out.append(slice);
+                    return;
+                }
+                list('[', a, ']');
+            }
+            default -> call(f.symbol(), a); // maps and reductions: the function of that name
+        }
+    }
+
+    /**
+     * {@code x[3..5]} when the stacked nodes are the named scalars x[3], x[4], x[5] (at least two,
+     * none inlined), else null.
+     */
+    private String slice(int[] a) {
+        if (a.length < 2) {
+            return null;
+        }
+        String stem = stem(a[0]);
+        if (stem == null) {
+            return null;
+        }
+        int first = index(a[0]);
+        for (int k = 0; k < a.length; k++) {
+            if (inline[a[k]] || !stem.equals(stem(a[k])) || index(a[k]) != first + k) {
+                return null;
             }
         }
+        return p.nodeNamed(stem) >= 0 ? null : stem + "[" + first + ".." + (first + a.length - 1) + "]";
+    }
+
+    /** {@code name(a1, a2, ...)}. */
+    private void call(String name, int[] a) {
+        out.append(name);
+        list('(', a, ')');
+    }
+
+    /** The arguments, comma-separated between {@code open} and {@code close}. */
+    private void list(char open, int[] a, char close) {
+        out.append(open);
+        for (int k = 0; k < a.length; k++) {
+            if (k > 0) {
+                out.append(", ");
+            }
+            argument(a[k]);
+        }
+        out.append(close);
     }
 
     /** An operand of an operator: a label, a call, or an inlined operator expression in parentheses. */
@@ -264,6 +465,12 @@ public final class LagPrinter {
 
     /** Whether node {@code j} is written as a call {@code f(...)}, which needs no parentheses. */
     private boolean isCall(int j) {
+        if (p.isVector(j)) {
+            return switch (p.vectorPrimitive(j)) {
+                case MATVEC, ADD, SUB, HADAMARD, SCALE, SCALE_BY, ELEMENT -> false;
+                default -> true;
+            };
+        }
         return switch (p.primitive(j)) {
             case NEG, ADD, SUB, MUL, DIV, POWC -> false;
             case WEIGHTED_SUM -> p.arity(j) != 1;

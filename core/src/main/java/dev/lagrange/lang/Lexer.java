@@ -31,6 +31,7 @@ final class Lexer {
     static final byte NEWLINE = 19;
     static final byte ERROR = 20;
     static final byte EOF = 21;
+    static final byte AT = 22;
 
     final String source;
     byte[] kind = new byte[256];
@@ -87,6 +88,7 @@ final class Lexer {
                     case '*' -> STAR;
                     case '/' -> SLASH;
                     case '^' -> CARET;
+                    case '@' -> AT;
                     case '(' -> LPAREN;
                     case ')' -> RPAREN;
                     case '[' -> LBRACKET;

@@ -13,7 +13,7 @@ final class Names {
     static final Set<String> RESERVED = Set.of(
             "input", "output", "init", "solve", "for", "in", "declare", "sum", "pi", "NaN", "Infinity",
             "exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "sqrt", "abs", "relu", "softplus",
-            "pow", "max", "min", "wsum", "implicit");
+            "pow", "max", "min", "wsum", "implicit", "dot", "softmax", "logsumexp", "squared_loss", "cross_entropy");
 
     private Names() {
     }

@@ -15,8 +15,9 @@ import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
  * argument is passed as its first slot; shapes are the node's constant parameters, read at
  * {@code p[c], p[c + 1], ...}:
  * <pre>
- *   INPUT        z = x[first .. first + w)              p = (first, w, cols)   no arguments
- *                a sparse matrix's values:              p = (first, w, 0, m, n, rowStart[0..m], col[0..w))
+ *   INPUT        z = x[first .. first + w)              p = (first, w, cols, rowBase, colBase)
+ *                (no arguments; the bases only label entries: x[1], W[1,1] for bases 1)
+ *                a sparse matrix's values:              p = (first, w, 0, rowBase, colBase, m, n, rowStart[0..m], col[0..w))
  *   MATVEC       z = W a, W m x n row-major             p = (m, n)         (W, a)
  *   TANH ... EXP z_k = f(a_k)                           p = (w)            (a)
  *   ADD/SUB/HADAMARD  z_k = a_k (+ - *) b_k             p = (w)            (a, b)
@@ -52,11 +53,11 @@ import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
  */
 public enum VectorPrimitive {
     /** A block of inputs {@code z = x[first .. first + w)}; its values come from x, so the sweeps handle it. */
-    INPUT("input", 0, 3) {
+    INPUT("input", 0, 5) {
         @Override public int width(double[] p, int c) { return (int) p[c + 1]; }
         @Override public int parameterCount(double[] p, int c) {
             // cols = 0 marks the values of a sparse matrix, whose pattern follows (for entry labels).
-            return p[c + 2] != 0 ? 3 : 5 + (int) p[c + 3] + 1 + (int) p[c + 1];
+            return p[c + 2] != 0 ? 5 : 7 + (int) p[c + 5] + 1 + (int) p[c + 1];
         }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             throw new UnsupportedOperationException("an input block takes its values from x");

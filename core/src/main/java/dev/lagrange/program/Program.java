@@ -264,8 +264,9 @@ public final class Program {
     }
 
     /**
-     * The name of input {@code k} for messages: its node's label, with a 1-based index inside an
-     * input block ({@code x[3]}, {@code W[2,5]}).
+     * The name of input {@code k} for messages: its node's label, with its index inside an input
+     * block ({@code x[3]}, {@code W[2,5]}), counted from the block's index bases (1 unless declared
+     * otherwise, see {@link Builder#inputMatrix(String, int, int, double[], int, int)}).
      */
     public String inputLabel(int k) {
         int i = inputs[k];
@@ -275,11 +276,13 @@ public final class Program {
         int c = paramStart[i];
         int offset = k - (int) params[c];
         int cols = (int) params[c + 2];
+        int rowBase = (int) params[c + 3];
+        int colBase = (int) params[c + 4];
         if (cols == 0) {
-            // The values of a sparse matrix (first, w, 0, m, n, rowStart[0..m], col[0..w)): entry
-            // offset lies in the row r with rowStart[r] <= offset < rowStart[r + 1].
-            int m = (int) params[c + 3];
-            int rowStart = c + 5;
+            // The values of a sparse matrix (first, w, 0, rowBase, colBase, m, n, rowStart[0..m],
+            // col[0..w)): entry offset lies in the row r with rowStart[r] <= offset < rowStart[r + 1].
+            int m = (int) params[c + 5];
+            int rowStart = c + 7;
             int lo = 0;
             int hi = m - 1;
             while (lo < hi) {
@@ -290,9 +293,10 @@ public final class Program {
                     hi = mid - 1;
                 }
             }
-            return label(i) + "[" + (lo + 1) + "," + ((int) params[rowStart + m + 1 + offset] + 1) + "]";
+            return label(i) + "[" + (lo + rowBase) + "," + ((int) params[rowStart + m + 1 + offset] + colBase) + "]";
         }
-        return label(i) + (cols == 1 ? "[" + (offset + 1) + "]" : "[" + (offset / cols + 1) + "," + (offset % cols + 1) + "]");
+        return label(i) + (cols == 1 ? "[" + (offset + rowBase) + "]"
+                : "[" + (offset / cols + rowBase) + "," + (offset % cols + colBase) + "]");
     }
 
     /** The value slot of input {@code k}: its node's slot, offset within an input block. */
@@ -797,7 +801,7 @@ public final class Program {
          * @param defaults Not modified.
          */
         public Var inputVector(String name, double[] defaults) {
-            return inputBlock(name, defaults.length, 1, defaults);
+            return inputBlock(name, defaults.length, 1, defaults, 1, 1);
         }
 
         /**
@@ -807,19 +811,42 @@ public final class Program {
          * @param defaults Not modified: {@code rows * cols} values, row-major.
          */
         public Var inputMatrix(String name, int rows, int cols, double[] defaults) {
+            return inputMatrix(name, rows, cols, defaults, 1, 1);
+        }
+
+        /**
+         * {@link #inputMatrix(String, int, int, double[])} whose entries are labelled from the index
+         * bases given instead of 1 ({@code P[0,0]} for bases 0, 0): the {@code .lag} declaration
+         * {@code input P[0..2, 0..2]}. The bases are part of the program (its parameters); they change
+         * labels only, never values.
+         *
+         * @param defaults Not modified: {@code rows * cols} values, row-major.
+         */
+        public Var inputMatrix(String name, int rows, int cols, double[] defaults, int rowBase, int colBase) {
             if (rows < 1 || cols < 1 || defaults.length != rows * cols) {
                 throw new IllegalArgumentException("a " + rows + " x " + cols + " matrix needs " + rows * cols
                         + " defaults, got " + defaults.length);
             }
-            return inputBlock(name, rows, cols, defaults);
+            // A single column is a vector labelled x[k]: its column base is never shown, so it is always 1.
+            return inputBlock(name, rows, cols, defaults, rowBase, cols == 1 ? 1 : colBase);
         }
 
-        private Var inputBlock(String name, int rows, int cols, double[] defaults) {
+        /**
+         * {@link #inputVector(String, double[])} whose entries are labelled from {@code base} instead
+         * of 1 ({@code x[0]} for base 0).
+         *
+         * @param defaults Not modified.
+         */
+        public Var inputVector(String name, double[] defaults, int base) {
+            return inputBlock(name, defaults.length, 1, defaults, base, 1);
+        }
+
+        private Var inputBlock(String name, int rows, int cols, double[] defaults, int rowBase, int colBase) {
             int w = rows * cols;
             if (w < 1) {
                 throw new IllegalArgumentException("an input block needs at least one entry");
             }
-            return inputBlock(name, new double[] {inputs.size(), w, cols}, rows, cols, defaults);
+            return inputBlock(name, new double[] {inputs.size(), w, cols, rowBase, colBase}, rows, cols, defaults);
         }
 
         /**
@@ -842,14 +869,17 @@ public final class Program {
                 throw new IllegalArgumentException(where + ": " + (nnz == 0 ? "a sparse input matrix needs at least one "
                         + "nonzero" : "the pattern has " + nnz + " nonzeros but " + values.length + " values are given"));
             }
-            // (first, w, 0, m, n, rowStart, col): cols = 0 marks the pattern that labels the entries.
-            double[] p = new double[5 + rows + 1 + nnz];
+            // (first, w, 0, rowBase, colBase, m, n, rowStart, col): cols = 0 marks the pattern that
+            // labels the entries, 1-based.
+            double[] p = new double[7 + rows + 1 + nnz];
             p[0] = inputs.size();
             p[1] = nnz;
-            p[3] = rows;
-            p[4] = cols;
-            copyIndices(rowStart, p, 5);
-            copyIndices(colIndex, p, 5 + rows + 1);
+            p[3] = 1;
+            p[4] = 1;
+            p[5] = rows;
+            p[6] = cols;
+            copyIndices(rowStart, p, 7);
+            copyIndices(colIndex, p, 7 + rows + 1);
             return new SparseMatrix(inputBlock(name, p, nnz, 1, values), rows, cols, rowStart, colIndex);
         }
 
@@ -1266,6 +1296,7 @@ public final class Program {
             if (outputs.isEmpty()) {
                 throw new ProgramException("the program has no output", List.of());
             }
+            checkEntryNames();
             if (shapes.containsKey(outputs.get(0))) {
                 String name = nameOf(outputs.get(0)) != null ? nameOf(outputs.get(0)) : "%" + outputs.get(0);
                 throw new ProgramException("the objective '" + name + "' is a vector: reduce it to a scalar (sum, dot, "
@@ -1359,6 +1390,32 @@ public final class Program {
             return new Program(newOp, slot, newArgStart, newArgs, newParamStart, newParams, namedNodes,
                     nodeNames, newInputs, defaults, newOutputs, blocks, initNodes, initValues,
                     inOrder || ordering.identity ? null : rank);
+        }
+
+        /**
+         * A vector's entries are labelled {@code h[k]} ({@code W[r,c]} for a matrix): a scalar variable
+         * named {@code h[...]} beside a vector {@code h} would be confused with them in every report.
+         */
+        private void checkEntryNames() {
+            if (shapes.isEmpty() || namedCount == 0) {
+                return;
+            }
+            Map<String, String> scalarEntry = new HashMap<>(); // base name -> its least scalar name base[...]
+            for (String name : byName.keySet()) {
+                int bracket = name.indexOf('[');
+                if (bracket > 0) {
+                    scalarEntry.merge(name.substring(0, bracket), name, (a, c) -> a.compareTo(c) <= 0 ? a : c);
+                }
+            }
+            for (int id : shapes.keySet()) {
+                String name = nameOf(id);
+                String clash = name == null ? null : scalarEntry.get(name);
+                if (clash != null) {
+                    throw new ProgramException("'" + name + "' is a vector, whose entries are labelled " + name
+                            + "[k]; the variable '" + clash + "' would be confused with them: rename one",
+                            List.of(name, clash));
+                }
+            }
         }
 
         /**

@@ -63,7 +63,7 @@ final class Lag {
         Sweeps.reverse(p, z, lambda, lambda, 0, p.size());
         double[] g = new double[p.inputCount()];
         for (int k = 0; k < g.length; k++) {
-            g[k] = lambda[p.slot(p.input(k))];
+            g[k] = lambda[p.inputSlot(k)];
         }
         return g;
     }

@@ -135,6 +135,13 @@ class SparseMatvecTest {
     }
 
     @Test
+    void theLagPrinterRefusesASparseMatrix() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> dev.lagrange.lang.LagPrinter.print(program()));
+        assertEquals("sparse matrix A has no .lag form", e.getMessage());
+    }
+
+    @Test
     void aPlaceholderOperandTakesTheColumnCount() {
         var b = Program.builder();
         SparseMatrix a = b.inputSparseMatrix("A", 5, 4, ROW_START, COLS, new double[COLS.length]);

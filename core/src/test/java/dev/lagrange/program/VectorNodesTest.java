@@ -123,6 +123,29 @@ class VectorNodesTest {
     }
 
     @Test
+    void aVectorBesideScalarsNamedLikeItsEntriesIsRefused() {
+        var b = Program.builder();
+        Var w = b.inputVector("w", new double[] {1, 2});
+        Var w2 = b.input("w[2]", 3);
+        Var w1 = b.input("w[1]", 3);
+        b.output(b.add(b.dot(w, w), b.mul(w1, w2)));
+        ProgramException e = assertThrows(ProgramException.class, b::build);
+        assertEquals("'w' is a vector, whose entries are labelled w[k]; the variable 'w[1]' would be confused with "
+                + "them: rename one", e.getMessage());
+
+        var ok = Program.builder(); // other names with brackets are fine
+        Var v = ok.inputVector("v", new double[] {1, 2});
+        Var u = ok.input("u[1]", 3);
+        assertEquals(8.0, valueOf(ok.output(ok.add(ok.dot(v, v), u)).build()), 0.0);
+    }
+
+    private static double valueOf(Program p) {
+        double[] z = new double[p.slotCount()];
+        Sweeps.forward(p, p.inputDefaults(), z);
+        return z[p.slot(p.objective())];
+    }
+
+    @Test
     void tangentSweepAgreesWithReverseSweep() {
         Program p = vectorMlp();
         Random random = new Random(7);

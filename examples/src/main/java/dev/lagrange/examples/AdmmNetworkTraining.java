@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
@@ -139,10 +138,8 @@ public final class AdmmNetworkTraining {
         }
         try {
             Files.createDirectories(config.out());
-            BitmapEncoder.saveBitmap(accuracy, config.out().resolve("admm-" + file + "-accuracy.png").toString(),
-                    BitmapEncoder.BitmapFormat.PNG);
-            BitmapEncoder.saveBitmap(loss, config.out().resolve("admm-" + file + "-loss.png").toString(),
-                    BitmapEncoder.BitmapFormat.PNG);
+            Png.write(accuracy, config.out().resolve("admm-" + file + "-accuracy.png"));
+            Png.write(loss, config.out().resolve("admm-" + file + "-loss.png"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the charts into " + config.out() + ": " + e.getMessage(), e);
         }

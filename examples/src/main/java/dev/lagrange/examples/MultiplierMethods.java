@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
@@ -196,8 +195,8 @@ public final class MultiplierMethods {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("program-history.csv"), csv);
             Files.writeString(dir.resolve("lasso-history.csv"), lassoCsv);
-            plotProgram(programResults, dir.resolve("program-history"));
-            plotLasso(lassoResults, pStar, dir.resolve("lasso-history"));
+            plotProgram(programResults, dir.resolve("program-history.png"));
+            plotLasso(lassoResults, pStar, dir.resolve("lasso-history.png"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -223,7 +222,7 @@ public final class MultiplierMethods {
                 chart.addSeries(e.getKey(), xs, ys);
             }
         }
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        Png.write(chart, file);
     }
 
     private static void plotLasso(Map<String, Lasso.Solution> results, double pStar, Path file) throws IOException {
@@ -240,7 +239,7 @@ public final class MultiplierMethods {
             }
             chart.addSeries(e.getKey(), xs, ys);
         }
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        Png.write(chart, file);
     }
 
     private static XYChart chart(String title, String x, String y) {
