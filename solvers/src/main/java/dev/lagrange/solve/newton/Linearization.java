@@ -133,8 +133,9 @@ abstract class Linearization {
          * each link one Krylov step under Jacobi, while a sweep in slot order carries a value along
          * the chain in one application, and leaves residuals only on the rows of the chain's back
          * edges, where GMRES then keeps its vectors (a 10^5-state sparse MDP: 6.9 s with Jacobi, 1.1 s
-         * with the sweep). Scalar blocks keep Jacobi, whose cheaper steps won there (the scalar form
-         * of that MDP: 0.50 s with Jacobi, 0.63 s with a sweep over all rows).
+         * with the sweep). Scalar blocks keep Jacobi, as before this preconditioner existed; on the
+         * scalar form of that MDP the sweep measured 0.35 s against Jacobi's 0.50 s (one-off runs),
+         * so switching them too is worth a review of its own.
          */
         private final boolean gaussSeidel;
         private boolean fellBack;
