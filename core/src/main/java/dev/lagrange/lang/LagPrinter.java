@@ -56,7 +56,8 @@ public final class LagPrinter {
      * The program as {@code .lag} source.
      *
      * @throws IllegalArgumentException for a node no builder can make (an unnamed node that reads a
-     *     later node, a named constant), and for an input block without a name or out of input order
+     *     later node, a named constant), for an input block without a name or out of input order,
+     *     and for a sparse matrix or its product ({@code sparseMatvec}), which the language cannot write
      */
     public static String print(Program program) {
         return new LagPrinter(program).write();
@@ -64,6 +65,14 @@ public final class LagPrinter {
 
     private String write() {
         int n = p.size();
+        for (int i = 0; i < n; i++) {
+            // A sparse matrix's pattern has no .lag form: refuse its product and its input block.
+            if (p.isVector(i) && (p.vectorPrimitive(i) == VectorPrimitive.SPARSE_MATVEC
+                    || p.vectorPrimitive(i) == VectorPrimitive.INPUT && p.parameters(i)[2] == 0)) {
+                throw new IllegalArgumentException((p.vectorPrimitive(i) == VectorPrimitive.INPUT ? "sparse matrix "
+                        : "sparse matrix product ") + p.label(i) + " has no .lag form");
+            }
+        }
         boolean[] deferred = chooseInline();
         TreeMap<Integer, Integer> waitingInputs = new TreeMap<>();
         PriorityQueue<int[]> waitingDefinitions = new PriorityQueue<>((u, v) -> Integer.compare(u[0], v[0]));

@@ -17,6 +17,7 @@ import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
  * <pre>
  *   INPUT        z = x[first .. first + w)              p = (first, w, cols, rowBase, colBase)
  *                (no arguments; the bases only label entries: x[1], W[1,1] for bases 1)
+ *                a sparse matrix's values:              p = (first, w, 0, rowBase, colBase, m, n, rowStart[0..m], col[0..w))
  *   MATVEC       z = W a, W m x n row-major             p = (m, n)         (W, a)
  *   TANH ... EXP z_k = f(a_k)                           p = (w)            (a)
  *   ADD/SUB/HADAMARD  z_k = a_k (+ - *) b_k             p = (w)            (a, b)
@@ -32,11 +33,15 @@ import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
  *                  = (sum_k b_k) logsumexp(a) - b . a   (one slot)
  *   ELEMENT      z = a_k, k 0-based   (one slot)        p = (k)            (a)
  *   STACK        z = (s_1, ..., s_w), each s_j a scalar p = (w)            (s_1, ..., s_w)
+ *   SPARSE_MATVEC z_r = sum_{e in row r} A_e x_{col(e)}  p = (m, n, nnz, rowStart[0..m], col[0..nnz))  (A, x)
  * </pre>
+ * SPARSE_MATVEC's parameters hold its CSR pattern (exact as doubles: indices stay below 2^53), so
+ * their count depends on the node ({@link #parameterCount(double[], int)}); its first argument A is
+ * the nnz nonzero values in CSR order, the second x of width n.
  * STACK is the one primitive with more than two arguments: like INPUT, it does not fit the
  * {@code (a, b)} kernel signature, and {@code VectorKernels} handles it from the node's argument
  * list (a gather for the value and the JVP, a scatter-add for the VJP); its methods here throw.
- * Every kernel costs O(size of its arguments): O(m n) for MATVEC, O(w) for the others, and
+ * Every kernel costs O(size of its arguments): O(m n) for MATVEC, O(nnz + m) for SPARSE_MATVEC, O(w) for the others, and
  * allocates nothing. The VJP accumulates ({@code +=}) into separate offsets for a and b, so an
  * argument used twice ({@code dot(x, x)}) gets both contributions. Like the scalar sweeps, a zero
  * multiplier or tangent entry contributes nothing, even through a partial that is not finite.
@@ -50,6 +55,10 @@ public enum VectorPrimitive {
     /** A block of inputs {@code z = x[first .. first + w)}; its values come from x, so the sweeps handle it. */
     INPUT("input", 0, 5) {
         @Override public int width(double[] p, int c) { return (int) p[c + 1]; }
+        @Override public int parameterCount(double[] p, int c) {
+            // cols = 0 marks the values of a sparse matrix, whose pattern follows (for entry labels).
+            return p[c + 2] != 0 ? 5 : 7 + (int) p[c + 5] + 1 + (int) p[c + 1];
+        }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             throw new UnsupportedOperationException("an input block takes its values from x");
         }
@@ -109,6 +118,16 @@ public enum VectorPrimitive {
                     s += (tW == 0 ? 0 : tW * z[b + j]) + (tx == 0 ? 0 : z[w + j] * tx);
                 }
                 dz[o + r] = s;
+            }
+        }
+        @Override public void vjpRow(int r, double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] seed, double[] dst, int da, int db) {
+            int n = (int) p[c + 1];
+            int w = a + r * n;
+            int dw = da + r * n;
+            for (int j = 0; j < n; j++) {
+                dst[dw + j] += z[b + j];
+                dst[db + j] += z[w + j];
             }
         }
         @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
@@ -589,6 +608,72 @@ public enum VectorPrimitive {
         }
     },
     /**
+     * {@code z_r = sum_{e = rowStart[r]}^{rowStart[r+1] - 1} A_e x_{col[e]}}: an m x n sparse matrix in
+     * CSR form times x. A (the first argument, nnz slots) holds the nonzero values, so {@code dJ/dA_e}
+     * is a gradient like any other; the pattern is fixed, in the parameters
+     * {@code (m, n, nnz, rowStart[0..m], col[0..nnz))} (see {@link #SPARSE_ROW_START}). Value, VJP and
+     * JVP are O(nnz + m); a Jacobian row ({@link #vjpRow}) is O(entries of the row).
+     */
+    SPARSE_MATVEC("spmv", 2, 3) {
+        @Override public int parameterCount(double[] p, int c) {
+            return SPARSE_ROW_START + (int) p[c] + 1 + (int) p[c + 2];
+        }
+        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            int rows = c + SPARSE_ROW_START;
+            int cols = rows + (int) p[c] + 1;
+            for (int r = 0, m = (int) p[c], e = 0; r < m; r++) {
+                double s = 0;
+                for (int end = (int) p[rows + r + 1]; e < end; e++) {
+                    s += z[a + e] * z[b + (int) p[cols + e]];
+                }
+                f[fo + r] = s;
+            }
+        }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            int rows = c + SPARSE_ROW_START;
+            int cols = rows + (int) p[c] + 1;
+            for (int r = 0, m = (int) p[c]; r < m; r++) {
+                double l = lambda[lo + r];
+                if (l != 0) {
+                    addRow(z, a, b, p, cols, (int) p[rows + r], (int) p[rows + r + 1], l, dst, da, db);
+                }
+            }
+        }
+        @Override public void vjpRow(int r, double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] seed, double[] dst, int da, int db) {
+            int rows = c + SPARSE_ROW_START;
+            addRow(z, a, b, p, rows + (int) p[c] + 1, (int) p[rows + r], (int) p[rows + r + 1], 1, dst, da, db);
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            int rows = c + SPARSE_ROW_START;
+            int cols = rows + (int) p[c] + 1;
+            for (int r = 0, m = (int) p[c], e = 0; r < m; r++) {
+                double s = 0;
+                for (int end = (int) p[rows + r + 1]; e < end; e++) {
+                    int j = (int) p[cols + e];
+                    double tA = t[ta + e];
+                    double tx = t[tb + j];
+                    s += (tA == 0 ? 0 : tA * z[b + j]) + (tx == 0 ? 0 : z[a + e] * tx);
+                }
+                dz[o + r] = s;
+            }
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            int rows = c + SPARSE_ROW_START;
+            int cols = rows + (int) p[c] + 1;
+            for (int r = 0, m = (int) p[c], e = 0; r < m; r++) {
+                DerivativeStructure s = z[b].getField().getZero();
+                for (int end = (int) p[rows + r + 1]; e < end; e++) {
+                    s = s.add(z[a + e].multiply(z[b + (int) p[cols + e]]));
+                }
+                f[fo + r] = s;
+            }
+        }
+    },
+    /**
      * {@code z_j = sum_r y_r W_rj}: the transposed product {@code W^T y}, written {@code y @ W} (the
      * arguments in that order: y, then W) for an m-vector y and an m x n block W, an n-vector; the
      * partial of {@code W x} with respect to x. Each entry sums over r ascending, the order in which
@@ -753,6 +838,12 @@ public enum VectorPrimitive {
         }
     };
 
+    /**
+     * Where SPARSE_MATVEC's row starts begin in its parameters, after {@code (m, n, nnz)}: rowStart[r]
+     * is {@code p[c + SPARSE_ROW_START + r]}, and col[e] is {@code p[c + SPARSE_ROW_START + m + 1 + e]}.
+     */
+    public static final int SPARSE_ROW_START = 3;
+
     /** The {@link #arity()} of a primitive with any number of arguments (STACK). */
     public static final int VARIADIC = Primitive.VARIADIC;
 
@@ -799,8 +890,17 @@ public enum VectorPrimitive {
         return arity;
     }
 
-    /** The number of constant parameters (shapes and coefficients) a node of this primitive stores. */
+    /**
+     * The number of constant parameters (shapes and coefficients) a node of this primitive stores; for
+     * SPARSE_MATVEC, whose pattern makes the count vary, the leading {@code (m, n, nnz)}: use
+     * {@link #parameterCount(double[], int)}.
+     */
     public int parameterCount() {
+        return parameterCount;
+    }
+
+    /** The number of constant parameters of the node whose parameters start at {@code p[c]}. */
+    public int parameterCount(double[] p, int c) {
         return parameterCount;
     }
 
@@ -839,6 +939,43 @@ public enum VectorPrimitive {
     }
 
     /**
+     * Row r of the Jacobian: {@code dst[da..] += J_a^T e_r} and {@code dst[db..] += J_b^T e_r}, the VJP of
+     * the unit seed {@code e_r}, writing nothing outside the row's {@link #rowSupport}, in O(the row's
+     * entries): the elementwise primitives write their one or two partials, MATVEC and SPARSE_MATVEC
+     * their row (overridden), and the primitives whose rows are all the node's arguments (reductions,
+     * softmax, element) run {@link #vjp} on {@code seed}. A full VJP per row would cost O(width) for
+     * every elementwise row: O(S^2) over an S-wide node.
+     *
+     * @param seed Modified, then restored: all zeros, of the node's width.
+     * @param dst Modified: accumulated into.
+     */
+    public void vjpRow(int r, double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+            double[] seed, double[] dst, int da, int db) {
+        switch (this) {
+            case COPY, TANH, RELU, SIGMOID, EXP, STEP -> dst[da + r] += derivative(z[a + r], f[fo + r]);
+            case ADD, SUB -> {
+                dst[da + r] += 1;
+                dst[db + r] += this == ADD ? 1 : -1;
+            }
+            case HADAMARD -> {
+                dst[da + r] += z[b + r];
+                dst[db + r] += z[a + r];
+            }
+            case SCALE -> dst[da + r] += p[c + 1];
+            case AFFINE -> dst[da + r] += p[c + 2];
+            case SCALE_BY -> {
+                dst[da] += z[b + r];
+                dst[db + r] += z[a];
+            }
+            default -> {
+                seed[r] = 1;
+                vjp(z, a, b, p, c, f, fo, seed, 0, dst, da, db);
+                seed[r] = 0;
+            }
+        }
+    }
+
+    /**
      * The Jacobian-vector product {@code dz[o..] = J_a t[ta..] + J_b t[tb..]}, partials taken as in
      * {@link #vjp}.
      *
@@ -867,23 +1004,68 @@ public enum VectorPrimitive {
     }
 
     /**
-     * The entries of argument {@code k} (0 or 1; any for STACK; of width {@code argWidth}) that row r of the Jacobian
-     * can depend on, as {@code {first, count}} offsets into the argument: the structural sparsity
-     * that Newton's block patterns use.
+     * The entries of argument {@code k} (0 or 1; any for STACK; of width {@code argWidth}) that row r of
+     * the Jacobian can depend on, its structural sparsity, which Newton's block patterns use: their
+     * offsets into the argument, each plus {@code base}, written to {@code out[at..]} in increasing
+     * order. A contiguous range for most primitives; for SPARSE_MATVEC's x, the columns of row r.
+     *
+     * @param out Modified: entries from {@code at}, at most {@code argWidth} of them.
+     * @return {@code at} plus the number of entries written
      */
-    public int[] rowSupport(int k, int r, int argWidth, double[] p, int c) {
-        return switch (this) {
-            case COPY, TANH, RELU, SIGMOID, EXP, ADD, SUB, HADAMARD, SCALE, AFFINE -> new int[] {r, 1};
-            case STEP -> new int[] {r, 0};
-            // Column r of W, a strided set: its contiguous hull.
-            case MATVEC_T -> k == 1 ? new int[] {r, ((int) p[c] - 1) * (int) p[c + 1] + 1} : new int[] {0, argWidth};
-            case OUTER -> k == 0 ? new int[] {r / (int) p[c + 1], 1} : new int[] {r % (int) p[c + 1], 1};
-            case SCALE_BY -> k == 0 ? new int[] {0, 1} : new int[] {r, 1};
-            case MATVEC -> k == 0 ? new int[] {r * (int) p[c + 1], (int) p[c + 1]} : new int[] {0, argWidth};
-            case ELEMENT -> new int[] {(int) p[c], 1};
-            case STACK -> new int[] {0, k == r ? 1 : 0};
-            default -> new int[] {0, argWidth};
-        };
+    public int rowSupport(int k, int r, int argWidth, double[] p, int c, int[] out, int at, int base) {
+        int first = 0;
+        int count = argWidth;
+        switch (this) {
+            case COPY, TANH, RELU, SIGMOID, EXP, ADD, SUB, HADAMARD, SCALE, AFFINE -> {
+                first = r;
+                count = 1;
+            }
+            case STEP -> count = 0;
+            case MATVEC_T -> { // (y, W): all of y, column r of W
+                if (k == 1) {
+                    for (int e = base + r, n = (int) p[c + 1], end = base + argWidth; e < end; e += n) {
+                        out[at++] = e;
+                    }
+                    return at;
+                }
+            }
+            case OUTER -> {
+                first = k == 0 ? r / (int) p[c + 1] : r % (int) p[c + 1];
+                count = 1;
+            }
+            case SCALE_BY -> {
+                first = k == 0 ? 0 : r;
+                count = 1;
+            }
+            case MATVEC -> {
+                if (k == 0) {
+                    first = r * (int) p[c + 1];
+                    count = (int) p[c + 1];
+                }
+            }
+            case ELEMENT -> {
+                first = (int) p[c];
+                count = 1;
+            }
+            case STACK -> count = k == r ? 1 : 0;
+            case SPARSE_MATVEC -> {
+                int rows = c + SPARSE_ROW_START;
+                first = (int) p[rows + r];
+                count = (int) p[rows + r + 1] - first;
+                if (k == 1) {
+                    // The columns of row r: not contiguous.
+                    for (int e = rows + (int) p[c] + 1 + first, end = e + count; e < end; e++) {
+                        out[at++] = base + (int) p[e];
+                    }
+                    return at;
+                }
+            }
+            default -> { }
+        }
+        for (int e = base + first, end = e + count; e < end; e++) {
+            out[at++] = e;
+        }
+        return at;
     }
 
     /** An elementwise map's derivative at argument a with value f. */
@@ -909,6 +1091,16 @@ public enum VectorPrimitive {
             double l = lambda[lo + k];
             dst[da + k] += l;
             dst[db + k] += sign * l;
+        }
+    }
+
+    /** SPARSE_MATVEC's VJP for row r's entries {@code [start, end)} with multiplier l. */
+    private static void addRow(double[] z, int a, int b, double[] p, int cols, int start, int end, double l,
+            double[] dst, int da, int db) {
+        for (int e = start; e < end; e++) {
+            int j = (int) p[cols + e];
+            dst[da + e] += l * z[b + j];
+            dst[db + j] += l * z[a + e];
         }
     }
 

@@ -124,6 +124,8 @@ public final class Adjoint {
      *
      * @throws ProgramException when the program has a cyclic block (naming its variables): the
      *     multipliers of a cycle solve a linear system, not a back-substitution
+     * @throws IllegalArgumentException for a sparse matrix (its input block or its product), which has
+     *     no rule yet
      */
     public static Program of(Program program) {
         if (!program.isAcyclic()) {
@@ -142,6 +144,14 @@ public final class Adjoint {
             throw new ProgramException("the variables " + String.join(", ", names) + " form a cycle; the adjoint "
                     + "transformation needs an acyclic program (the multipliers of a cycle solve a linear system)",
                     names);
+        }
+        for (int i = 0; i < program.size(); i++) {
+            VectorPrimitive f = program.vectorPrimitive(i);
+            if (f == VectorPrimitive.SPARSE_MATVEC || f == VectorPrimitive.INPUT && program.parameters(i)[2] == 0) {
+                throw new IllegalArgumentException("'" + program.label(i) + "' is a sparse matrix "
+                        + (f == VectorPrimitive.INPUT ? "input" : "product") + "; the adjoint transformation has no "
+                        + "rule for sparse matrices yet");
+            }
         }
         return new Adjoint(program).build();
     }
@@ -264,6 +274,7 @@ public final class Adjoint {
             case SQUARED_LOSS -> b.squaredLoss(za, zb);
             case CROSS_ENTROPY -> b.crossEntropy(za, zb);
             case ELEMENT -> b.element(za, (int) c[0]);
+            case SPARSE_MATVEC -> throw new IllegalStateException("refused in of()");
             case STACK -> {
                 Var[] s = new Var[a.length];
                 for (int k = 0; k < a.length; k++) {
@@ -468,6 +479,7 @@ public final class Adjoint {
                     pushWhole(a[k], 1, () -> b.element(lambda, entry));
                 }
             }
+            case SPARSE_MATVEC -> throw new IllegalStateException("refused in of()");
             case OUTER -> { // (a, b), z = a b^T of m x n: row sums against b, column sums against a
                 int m = (int) c[0];
                 int n = (int) c[1];

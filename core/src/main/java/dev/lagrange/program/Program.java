@@ -278,6 +278,23 @@ public final class Program {
         int cols = (int) params[c + 2];
         int rowBase = (int) params[c + 3];
         int colBase = (int) params[c + 4];
+        if (cols == 0) {
+            // The values of a sparse matrix (first, w, 0, rowBase, colBase, m, n, rowStart[0..m],
+            // col[0..w)): entry offset lies in the row r with rowStart[r] <= offset < rowStart[r + 1].
+            int m = (int) params[c + 5];
+            int rowStart = c + 7;
+            int lo = 0;
+            int hi = m - 1;
+            while (lo < hi) {
+                int mid = (lo + hi + 1) >>> 1;
+                if (params[rowStart + mid] <= offset) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return label(i) + "[" + (lo + rowBase) + "," + ((int) params[rowStart + m + 1 + offset] + colBase) + "]";
+        }
         return label(i) + (cols == 1 ? "[" + (offset + rowBase) + "]"
                 : "[" + (offset / cols + rowBase) + "," + (offset % cols + colBase) + "]");
     }
@@ -530,9 +547,10 @@ public final class Program {
          * Declares a variable that is defined later by {@link #define} or {@link #defineVector}: a use
          * before definition. Its width is deferred: a scalar until a vector operation uses it as an
          * operand, which fixes the width that operation implies (the column count of W in
-         * {@code matvec(W, v)}, the other operand's width in {@code vectorAdd(r, v)}, 1 in
-         * {@link #stack}), or until it is defined, when it takes its definition's width. A definition
-         * of another width than the one implied is a {@link ProgramException}.
+         * {@code matvec(W, v)} and of A in {@code sparseMatvec(A, v)}, the other operand's width in
+         * {@code vectorAdd(r, v)}, 1 in {@link #stack}), or until it is defined, when it takes its
+         * definition's width. A definition of another width than the one implied is a
+         * {@link ProgramException}.
          */
         public Var declare(String name) {
             Integer existing = byName.get(name);
@@ -828,8 +846,46 @@ public final class Program {
             if (w < 1) {
                 throw new IllegalArgumentException("an input block needs at least one entry");
             }
-            Var v = vectorNode(VectorPrimitive.INPUT, name, new double[] {inputs.size(), w, cols, rowBase, colBase},
-                    rows, cols);
+            return inputBlock(name, new double[] {inputs.size(), w, cols, rowBase, colBase}, rows, cols, defaults);
+        }
+
+        /**
+         * Declares the {@code rows x cols} sparse matrix {@code name} in CSR form: its nnz values are an
+         * input block (inputs {@code k0 .. k0 + nnz - 1} in CSR order, labelled {@code name[r,j]},
+         * 1-based, in messages and gradient reports), its pattern fixed.
+         *
+         * @param rowStart Not modified: rows + 1 offsets into colIndex.
+         * @param colIndex Not modified: nnz columns, 0-based, strictly increasing within a row.
+         * @param values Not modified: nnz defaults (NaN: given at solve time).
+         * @throws IllegalArgumentException when the pattern is not valid CSR
+         *     ({@link SparseMatrix#checkPattern}), has no entry, or values has another length
+         */
+        public SparseMatrix inputSparseMatrix(String name, int rows, int cols, int[] rowStart, int[] colIndex,
+                double[] values) {
+            String where = "inputSparseMatrix(" + name + ")";
+            SparseMatrix.checkPattern(where, rows, cols, rowStart, colIndex);
+            int nnz = colIndex.length;
+            if (nnz == 0 || values.length != nnz) {
+                throw new IllegalArgumentException(where + ": " + (nnz == 0 ? "a sparse input matrix needs at least one "
+                        + "nonzero" : "the pattern has " + nnz + " nonzeros but " + values.length + " values are given"));
+            }
+            // (first, w, 0, rowBase, colBase, m, n, rowStart, col): cols = 0 marks the pattern that
+            // labels the entries, 1-based.
+            double[] p = new double[7 + rows + 1 + nnz];
+            p[0] = inputs.size();
+            p[1] = nnz;
+            p[3] = 1;
+            p[4] = 1;
+            p[5] = rows;
+            p[6] = cols;
+            copyIndices(rowStart, p, 7);
+            copyIndices(colIndex, p, 7 + rows + 1);
+            return new SparseMatrix(inputBlock(name, p, nnz, 1, values), rows, cols, rowStart, colIndex);
+        }
+
+        private Var inputBlock(String name, double[] params, int rows, int cols, double[] defaults) {
+            int w = rows * cols;
+            Var v = vectorNode(VectorPrimitive.INPUT, name, params, rows, cols);
             for (int k = 0; k < w; k++) {
                 inputs.add(v.id);
                 inputDefaults.add(defaults[k]);
@@ -908,6 +964,59 @@ public final class Program {
         /** {@code [a_k > 0]} for each entry of a: 1 or 0 (relu's derivative, 0 at 0). */
         public Var step(Var a) {
             return elementwise(VectorPrimitive.STEP, a);
+        }
+
+        /**
+         * {@code A x} for the sparse matrix A ({@link #inputSparseMatrix}) and a vector x of A's column
+         * count: {@link #sparseMatvec(Var, int, int, int[], int[], Var)} with A's pattern.
+         */
+        public Var sparseMatvec(SparseMatrix A, Var x) {
+            return sparseMatvec(A.values(), A.rows(), A.cols(), A.rowStart(), A.colIndex(), x);
+        }
+
+        /**
+         * {@code z_r = sum_{e = rowStart[r]}^{rowStart[r+1] - 1} values_e x_{colIndex[e]}}: the rows x cols
+         * matrix with the CSR pattern (rowStart, colIndex) and nonzeros {@code values} (a vector variable
+         * of nnz entries, usually an input block: {@link #inputSparseMatrix}) times x, an m-vector. O(nnz +
+         * rows) per evaluation; the pattern is stored in the node. A placeholder x of deferred width gets
+         * width cols, as in {@link #matvec}; values must have a known width.
+         *
+         * @param rowStart Not modified.
+         * @param colIndex Not modified.
+         * @throws IllegalArgumentException when the pattern is not valid CSR ({@link SparseMatrix#checkPattern})
+         *     or a width does not match
+         * @throws ProgramException when values is a placeholder of deferred width
+         */
+        public Var sparseMatvec(Var values, int rows, int cols, int[] rowStart, int[] colIndex, Var x) {
+            String where = "sparseMatvec(" + values + ", " + x + ")";
+            SparseMatrix.checkPattern(where, rows, cols, rowStart, colIndex);
+            if (knownWidth(values) < 0) {
+                throw unknownWidth("sparseMatvec", values, "the values must be defined before sparseMatvec(values, ..., x)");
+            }
+            int nnz = colIndex.length;
+            if (width(values) != nnz) {
+                throw new IllegalArgumentException(where + ": the pattern has " + nnz + " nonzeros but " + values + " has "
+                        + width(values) + " entries");
+            }
+            implyWidth(x, cols, where);
+            if (width(x) != cols) {
+                throw new IllegalArgumentException(where + ": the matrix is " + rows + " x " + cols + " but " + x + " has "
+                        + width(x) + " entries");
+            }
+            int head = VectorPrimitive.SPARSE_ROW_START;
+            double[] p = new double[head + rows + 1 + nnz];
+            p[0] = rows;
+            p[1] = cols;
+            p[2] = nnz;
+            copyIndices(rowStart, p, head);
+            copyIndices(colIndex, p, head + rows + 1);
+            return vectorNode(VectorPrimitive.SPARSE_MATVEC, null, p, rows, 1, values, x);
+        }
+
+        private static void copyIndices(int[] from, double[] to, int at) {
+            for (int k = 0; k < from.length; k++) {
+                to[at + k] = from[k];
+            }
         }
 
         /** {@code f(a_k)} for each entry of a, for f one of TANH, RELU, SIGMOID, EXP. */
@@ -1406,7 +1515,7 @@ public final class Program {
 
         private int paramLength(int id) {
             if (op[id] >= VectorPrimitive.BASE) {
-                return VectorPrimitive.ofCode(op[id]).parameterCount();
+                return VectorPrimitive.ofCode(op[id]).parameterCount(paramPool, paramOff[id]);
             }
             Primitive f = Primitive.ofOrdinal(op[id]);
             if (f == Primitive.WEIGHTED_SUM) {

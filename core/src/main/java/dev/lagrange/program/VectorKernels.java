@@ -141,10 +141,11 @@ public final class VectorKernels {
     /**
      * The rows of vector node {@code i}'s local Jacobian at z, one at a time, each on its structural
      * support ({@link #rowSupport}). The node's values and argument slots are computed once, and a row
-     * costs O(its support + the node's width), so all the rows of an m x n matvec cost O(m n)
-     * together where {@link #jacobianRow} row by row costs O(m^2 n). Each row is the VJP of a unit
-     * seed; the kernels skip zero seed entries, so they write nothing outside the row's support, and
-     * the dense scratch is cleared on the support after each row.
+     * costs O(its support) ({@link VectorPrimitive#vjpRow}), so all the rows of an m x n matvec cost
+     * O(m n) together where {@link #jacobianRow} row by row costs O(m^2 n), those of a sparse matvec
+     * O(nnz + m), and those of an elementwise node O(width). Each row is the VJP of a unit seed, which
+     * writes nothing outside the row's support; the dense scratch is cleared on the support after each
+     * row.
      */
     public static final class JacobianRows {
         private final Program p;
@@ -200,10 +201,8 @@ public final class VectorKernels {
             } else {
                 int k = p.argStart[i];
                 int a = p.args[k];
-                seed[r] = 1;
-                VectorPrimitive.ofCode(p.op[i]).vjp(z, a, p.args[k + 1], p.params, p.paramStart[i], f, 0, seed, 0,
+                VectorPrimitive.ofCode(p.op[i]).vjpRow(r, z, a, p.args[k + 1], p.params, p.paramStart[i], f, 0, seed,
                         dense, 0, argWidth(p, a));
-                seed[r] = 0;
             }
             int count = rowSupport(p, i, r, positions);
             for (int e = 0; e < count; e++) {
@@ -271,7 +270,8 @@ public final class VectorKernels {
     /**
      * The positions, in the order of {@link #argumentSlots}, of the entries that row r of vector node
      * {@code i}'s Jacobian can depend on: its structural sparsity (entry r of each argument for an
-     * elementwise map, row r of W and all of x for a matvec, everything for a reduction).
+     * elementwise map, row r of W and all of x for a matvec, row r's values and their columns of x for
+     * a sparse matvec, everything for a reduction). O(the positions written).
      *
      * @param positions Modified: needs {@link #rowLength} entries.
      * @return the number of positions written
@@ -285,10 +285,7 @@ public final class VectorKernels {
         int base = 0;
         for (int k = p.argStart[i], end = p.argStart[i + 1], arg = 0; k < end; k++, arg++) {
             int w = argWidth(p, p.args[k]);
-            int[] support = f.rowSupport(arg, r, w, p.params, p.paramStart[i]);
-            for (int e = 0; e < support[1]; e++) {
-                positions[m++] = base + support[0] + e;
-            }
+            m = f.rowSupport(arg, r, w, p.params, p.paramStart[i], positions, m, base);
             base += w;
         }
         return m;

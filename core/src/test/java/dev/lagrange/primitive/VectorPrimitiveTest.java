@@ -28,10 +28,17 @@ class VectorPrimitiveTest {
                 .flatMap(f -> Stream.of(11L, 12L, 13L).map(seed -> Arguments.of(f, seed)));
     }
 
+    /**
+     * SPARSE_MATVEC's test instance: a 3 x 4 matrix with an empty middle row, (m, n, nnz, rowStart,
+     * col) = (3, 4, 5, {0, 2, 2, 5}, {1, 3, 0, 2, 3}).
+     */
+    private static final double[] SPARSE = {M, N, 5, 0, 2, 2, 5, 1, 3, 0, 2, 3};
+
     /** The parameters and the argument widths {wa, wb} of a test instance of f. */
     private static double[] params(VectorPrimitive f) {
         return switch (f) {
             case MATVEC, MATVEC_T, OUTER -> new double[] {M, N};
+            case SPARSE_MATVEC -> SPARSE.clone();
             case SCALE -> new double[] {W, -1.7};
             case AFFINE -> new double[] {W, 0.3, -1.7};
             case ELEMENT -> new double[] {2};
@@ -48,6 +55,9 @@ class VectorPrimitiveTest {
         }
         if (f == VectorPrimitive.OUTER) {
             return new int[] {M, N};
+        }
+        if (f == VectorPrimitive.SPARSE_MATVEC) {
+            return new int[] {(int) SPARSE[2], N};
         }
         if (f == VectorPrimitive.SCALE_BY) {
             return new int[] {1, W};
@@ -127,12 +137,18 @@ class VectorPrimitiveTest {
             e[r] = 1;
             double[] row = new double[z.length];
             f.vjp(z, 0, w[0], p, 0, fz, 0, e, 0, row, 0, w[0]);
+            double[] direct = new double[z.length];
+            double[] seedScratch = new double[m];
+            f.vjpRow(r, z, 0, w[0], p, 0, fz, 0, seedScratch, direct, 0, w[0]);
+            assertTrue(Arrays.stream(seedScratch).allMatch(v -> v == 0), f + ": vjpRow left its seed dirty");
             for (int j = 0; j < z.length; j++) {
                 assertClose(jac[r][j], row[j], f + " seed " + seed + " VJP d f_" + r + " / d z_" + j);
+                assertClose(jac[r][j], direct[j], f + " seed " + seed + " vjpRow d f_" + r + " / d z_" + j);
                 int k = j < w[0] ? 0 : 1;
-                int[] support = f.rowSupport(k, r, w[k], p, 0);
+                int[] support = new int[w[k]];
+                int count = f.rowSupport(k, r, w[k], p, 0, support, 0, 0);
                 int offset = j - (k == 0 ? 0 : w[0]);
-                boolean inSupport = offset >= support[0] && offset < support[0] + support[1];
+                boolean inSupport = Arrays.stream(support, 0, count).anyMatch(s -> s == offset);
                 assertTrue(inSupport || jac[r][j] == 0 && row[j] == 0,
                         f + " seed " + seed + ": d f_" + r + " / d z_" + j + " = " + row[j] + " outside the row support");
             }

@@ -40,6 +40,10 @@ class AdjointVectorTest {
 
     private static final Map<String, Case> CASES = Map.ofEntries(
             Map.entry("matvec", new Case(false, in -> in.b.dot(in.b.matvec(in.a, in.x), in.y))),
+            // x also feeds a later node: W^T lambda is added to x's multiplier entry by entry by the
+            // reverse sweep but summed first by the adjoint program
+            Map.entry("matvecShared", new Case(false, in -> in.b.add(in.b.dot(in.b.matvec(in.a, in.x), in.y),
+                    in.b.dot(in.x, in.b.map(Primitive.TANH, in.x))))),
             Map.entry("matvecTransposed", new Case(true, in -> in.b.dot(in.b.matvecTransposed(in.a, in.y), in.x))),
             Map.entry("copy", new Case(true, in -> in.b.dot(in.b.let("c", in.x), in.u))),
             Map.entry("tanh", new Case(true, in -> in.b.dot(in.b.map(Primitive.TANH, in.b.hadamard(in.x, in.u)), in.u))),
@@ -205,6 +209,17 @@ class AdjointVectorTest {
         // G as a vector of its entries: a matrix node other than an input cannot stand left of @ in .lag
         Program p = b.output(b.let("f", b.add(b.dot(g, g), b.dot(g, b.outer(x, u))))).build();
         assertGradient(p, false, "outer");
+    }
+
+    @Test
+    void sparseMatricesAreRefusedWithTheirNames() {
+        Program.Builder b = Program.builder();
+        SparseMatrix a = b.inputSparseMatrix("S", 2, 2, new int[] {0, 1, 2}, new int[] {1, 0}, new double[] {2, 3});
+        Var x = b.inputVector("x", new double[] {1, 2});
+        Program p = b.output(b.let("f", b.vectorSum(b.let("h", b.sparseMatvec(a, x))))).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Adjoint.of(p));
+        assertEquals("'S' is a sparse matrix input; the adjoint transformation has no rule for sparse matrices yet",
+                e.getMessage());
     }
 
     /** Taking the adjoint twice: a Hessian row, exercising the rules of STEP, AFFINE, STACK and ELEMENT. */

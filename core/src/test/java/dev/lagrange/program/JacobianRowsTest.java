@@ -34,13 +34,16 @@ class JacobianRowsTest {
         Var sm = b.softmax(e);
         Var st = b.stack(u, s, u, b.element(h, 2));
         Var xc = b.let("xc", x); // a copy: x is an input
+        // A 4 x 4 sparse matrix with an empty row: 5 values, 4 rows.
+        SparseMatrix A = b.inputSparseMatrix("A", 4, 4, new int[] {0, 2, 2, 3, 5}, new int[] {0, 3, 1, 0, 2},
+                gaussian(random, 5));
         Var wt = b.matvecTransposed(W, h);
         Var outer = b.outer(h, x);
         Var affine = b.vectorAffine(1, -2, x);
         Var step = b.step(d);
         Var terms = b.stack(b.dot(xc, x), b.dot(x, x), b.vectorSum(h), b.logsumexp(sm), b.squaredLoss(st, y),
-                b.crossEntropy(d, y), b.element(b.map(Primitive.RELU, st), 1), b.dot(wt, x), b.vectorSum(outer),
-                b.dot(affine, step));
+                b.crossEntropy(d, y), b.element(b.map(Primitive.RELU, st), 1), b.vectorSum(b.sparseMatvec(A, d)),
+                b.dot(wt, x), b.vectorSum(outer), b.dot(affine, step));
         Program p = b.output(b.vectorSum(terms)).build();
 
         double[] z = new double[p.slotCount()];
@@ -80,7 +83,9 @@ class JacobianRowsTest {
                 checked++;
             }
         }
-        assertEquals(86 + 4 + 12 + 4 + 4 + 3 + 3, checked, "rows checked");
+        // 86 before the sparse matrix; its values (5 rows), the spmv (4), its sum (1), one more stacked term;
+        // then matvecTransposed (4), outer (12), affine (4), step (4), three reductions and three stacked terms.
+        assertEquals(86 + 5 + 4 + 1 + 1 + 4 + 12 + 4 + 4 + 3 + 3, checked, "rows checked");
         assertEquals(EnumSet.allOf(VectorPrimitive.class), seen, "every vector primitive is in the program");
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lagrange.check.GradientCheck;
-import dev.lagrange.lagrangian.Lagrangian;
 import dev.lagrange.primitive.Primitive;
 import dev.lagrange.primitive.VectorPrimitive;
 import java.util.Random;
@@ -46,24 +45,7 @@ class StackElementTest {
     }
 
     private static double[] inputs(long seed) {
-        Random random = new Random(seed);
-        double[] x = new double[3 + 12 + 3 + 3];
-        for (int k = 0; k < x.length; k++) {
-            x[k] = random.nextGaussian();
-        }
-        return x;
-    }
-
-    /** The reverse sweep's gradient at x; z and lambda are left as the sweeps leave them. */
-    private static double[] gradient(Program p, double[] x, double[] z, double[] lambda) {
-        Sweeps.forward(p, x, z);
-        lambda[p.slot(p.objective())] = 1;
-        Sweeps.reverse(p, z, lambda, lambda, 0, p.size());
-        double[] g = new double[x.length];
-        for (int k = 0; k < x.length; k++) {
-            g[k] = lambda[p.inputSlot(k)];
-        }
-        return g;
+        return SweepChecks.gaussian(3 + 12 + 3 + 3, seed);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -72,7 +54,7 @@ class StackElementTest {
         Program p = program();
         double[] x = inputs(seed);
         double[] z = new double[p.slotCount()];
-        double[] grad = gradient(p, x, z, new double[p.slotCount()]);
+        double[] grad = SweepChecks.gradient(p, x, z, new double[p.slotCount()]);
         GradientCheck check = GradientCheck.of(p);
         double[] fm = check.forwardMode(x);
         for (int k = 0; k < x.length; k++) {
@@ -88,25 +70,7 @@ class StackElementTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {4, 5})
     void tangentSweepAgreesWithReverseSweepAndResidualsVanish(long seed) {
-        Program p = program();
-        double[] x = inputs(seed);
-        double[] z = new double[p.slotCount()];
-        double[] lambda = new double[p.slotCount()];
-        double[] grad = gradient(p, x, z, lambda);
-        Random random = new Random(seed + 100);
-        double[] dx = new double[x.length];
-        double expected = 0;
-        double scale = 0;
-        for (int k = 0; k < dx.length; k++) {
-            dx[k] = random.nextGaussian();
-            expected += dx[k] * grad[k];
-            scale += Math.abs(dx[k] * grad[k]);
-        }
-        double[] dz = new double[p.slotCount()];
-        Sweeps.tangent(p, z, dx, dz);
-        assertEquals(expected, dz[p.slot(p.objective())], 1e-13 * scale, "seed " + seed + ": <dx, grad> vs J dx");
-        Lagrangian.Residuals r = Lagrangian.of(p).residuals(x, z, lambda);
-        assertTrue(r.max() <= 1e-13, "seed " + seed + ": " + r);
+        SweepChecks.assertTangentAndResiduals(program(), inputs(seed), seed);
     }
 
     @Test

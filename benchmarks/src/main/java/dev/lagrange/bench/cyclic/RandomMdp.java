@@ -2,6 +2,7 @@ package dev.lagrange.bench.cyclic;
 
 import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
+import dev.lagrange.program.SparseMatrix;
 import dev.lagrange.program.Var;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -113,6 +114,37 @@ public final class RandomMdp {
             b.define("V" + s, Primitive.WEIGHTED_SUM, params, args);
         }
         return b.output(b.let("J", b.weightedSum(0, initial.clone(), v))).build();
+    }
+
+    /**
+     * The same MDP in vector form: inputs r (S), P's nonzeros (S successors, in CSR order: each row's
+     * successors sorted) and p0 (S); {@code V = r + gamma spmv(P, V)} (one cyclic block of four S-wide
+     * vector nodes); {@code J = p0 . V}. Building costs O(S successors log successors).
+     */
+    public Program vectorProgram() {
+        int[] rowStart = new int[states + 1];
+        int[] col = new int[states * k];
+        double[] values = new double[states * k];
+        Integer[] order = new Integer[k];
+        for (int s = 0; s < states; s++) {
+            int base = s * k;
+            rowStart[s + 1] = base + k;
+            for (int e = 0; e < k; e++) {
+                order[e] = e;
+            }
+            Arrays.sort(order, (u, w) -> Integer.compare(next[base + u], next[base + w]));
+            for (int e = 0; e < k; e++) {
+                col[base + e] = next[base + order[e]];
+                values[base + e] = p[base + order[e]];
+            }
+        }
+        var b = Program.builder();
+        Var r = b.inputVector("r", rewards.clone());
+        SparseMatrix transitions = b.inputSparseMatrix("P", states, states, rowStart, col, values);
+        Var p0 = b.inputVector("p0", initial.clone());
+        Var v = b.declare("V");
+        b.defineVector(v, b.vectorAdd(r, b.scale(gamma, b.sparseMatvec(transitions, v))));
+        return b.output(b.let("J", b.dot(p0, v))).build();
     }
 
     /**

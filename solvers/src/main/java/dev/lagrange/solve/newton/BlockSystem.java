@@ -15,8 +15,8 @@ import dev.lagrange.program.VectorKernels;
  * its row is the equation's own gradient. Rows and columns are numbered by slot from the block's
  * first slot; a vector node has one row per slot, its entries from the VJPs of unit seeds
  * ({@link VectorKernels.JacobianRows}) and its pattern from its primitive's structural row support.
- * Each evaluation is O(block slots + their arguments), plus O(width x arguments' width) per vector
- * node for the Jacobian.
+ * Each evaluation, the Jacobian included, is O(block slots + the entries of its rows' structural
+ * supports): O(nnz + S) for a sparse matvec, not O(S^2).
  */
 final class BlockSystem {
     private static final int IMPLICIT = Primitive.IMPLICIT.ordinal();
@@ -70,7 +70,7 @@ final class BlockSystem {
             if (program.isVector(i)) {
                 boolean linear = switch (program.vectorPrimitive(i)) {
                     case COPY, ADD, SUB, SCALE, SUM, ELEMENT, STACK -> true;
-                    case MATVEC -> !inBlock(program.slot(a[0]));
+                    case MATVEC, SPARSE_MATVEC -> !inBlock(program.slot(a[0]));
                     case SCALE_BY, HADAMARD, DOT -> !(inBlock(program.slot(a[0])) && inBlock(program.slot(a[1])));
                     default -> false;
                 };
@@ -90,6 +90,16 @@ final class BlockSystem {
             }
         }
         return true;
+    }
+
+    /** Whether a node of the block is a vector node. */
+    boolean hasVectorNode() {
+        for (int i = from; i < to; i++) {
+            if (program.isVector(i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean inBlock(int slot) {

@@ -1,22 +1,43 @@
 package dev.lagrange.solve.newton;
 
 /**
- * Solves with the block Jacobian J and with J^T by restarted GMRES(k), right-preconditioned by the
- * diagonal of J (Jacobi), from products with the assembled local partials only: nothing is factored.
- * For {@code A = J} or {@code A = J^T} and {@code D = diag(J)} it solves {@code A D^{-1} y = b},
- * {@code x = D^{-1} y} from x = 0, minimising {@code ||b - A x||_2} over the Krylov space of each
- * cycle (Saad and Schultz, SIAM J. Sci. Stat. Comput. 7, 1986; Saad, Iterative Methods for Sparse
- * Linear Systems, 2nd ed., algorithm 9.5), and stops when the true residual satisfies
- * {@code ||b - A x||_2 <= tolerance ||b||_2} or after {@code maxProducts} products.
+ * Solves with the block Jacobian J and with J^T by restarted GMRES(k), right-preconditioned by M,
+ * from products with the assembled local partials only: nothing is factored. For {@code A = J} it
+ * solves {@code A M^{-1} y = b}, {@code x = M^{-1} y} from x = 0, and for {@code A = J^T} the same
+ * with {@code M^T}, minimising {@code ||b - A x||_2} over the Krylov space of each cycle (Saad and
+ * Schultz, SIAM J. Sci. Stat. Comput. 7, 1986; Saad, Iterative Methods for Sparse Linear Systems, 2nd
+ * ed., algorithm 9.5 and section 10.2), and stops when the true residual satisfies
+ * {@code ||b - A x||_2 <= tolerance ||b||_2} or after {@code maxProducts} products. M is the diagonal
+ * of J (Jacobi) or its lower triangle in slot order (a forward Gauss-Seidel sweep), a zero diagonal
+ * entry taken as 1: {@link Linearization} chooses.
  *
- * <p>Each product costs O(nnz(J)); a cycle of k steps adds O(k^2 m) for the orthogonalisation and
- * needs k + 1 vectors of m entries. Whether the last solve met its tolerance is kept ({@link
- * #lastConverged()}): a Krylov solve that stalls is an outcome the Newton loop reports, not an
- * exception.
+ * <p>Each product, and each application of {@code M^{-1}}, costs O(nnz(J)); a cycle of k steps adds
+ * O(k^2 m) for the orthogonalisation and needs k + 1 vectors of m entries. Whether the last solve met
+ * its tolerance is kept ({@link #lastConverged()}): a Krylov solve that stalls is an outcome the
+ * Newton loop reports, not an exception.
  */
 final class Gmres implements Factorization {
+    /** {@code out = M^{-1} v}, or {@code M^{-T} v}: the right preconditioner. */
+    interface Preconditioner {
+        /**
+         * @param v Not modified.
+         * @param out Modified: m entries; not v.
+         */
+        void apply(double[] v, double[] out, boolean transposed);
+
+        /**
+         * The rows where {@code E = A - M} (or {@code A^T - M^T}) has an entry, in increasing order, or
+         * null for all rows: the only rows where a residual can be nonzero after starting from
+         * {@code M^{-1} b}.
+         */
+        default int[] residualRows(boolean transposed) {
+            return null;
+        }
+    }
+
     private final Linearization jacobian;
-    private final double[] inverseDiagonal;
+    private final int size;
+    private final Preconditioner preconditioner;
     private final double tolerance;
     private final int restart;
     private final int maxProducts;
@@ -24,12 +45,11 @@ final class Gmres implements Factorization {
     private int lastProducts;
     private double lastRelativeResidual;
 
-    /**
-     * @param inverseDiagonal Not modified (kept): {@code 1 / J_ii}, 1 where J_ii is zero.
-     */
-    Gmres(Linearization jacobian, double[] inverseDiagonal, double tolerance, int restart, int maxProducts) {
+    Gmres(Linearization jacobian, int size, Preconditioner preconditioner, double tolerance, int restart,
+            int maxProducts) {
         this.jacobian = jacobian;
-        this.inverseDiagonal = inverseDiagonal;
+        this.size = size;
+        this.preconditioner = preconditioner;
         this.tolerance = tolerance;
         this.restart = restart;
         this.maxProducts = maxProducts;
@@ -37,7 +57,7 @@ final class Gmres implements Factorization {
 
     @Override
     public int size() {
-        return inverseDiagonal.length;
+        return size;
     }
 
     /** No factors, so no zero pivot to meet; a singular J shows as a solve that does not converge. */
@@ -102,10 +122,18 @@ final class Gmres implements Factorization {
         }
     }
 
-    /** Overwrites b with the solution of {@code A x = b}. */
+    /**
+     * Overwrites b with the solution of {@code A x = b}. With a preconditioner that gives the rows its
+     * residuals can live in ({@link Preconditioner#residualRows}), it starts from {@code x0 = M^{-1} b}:
+     * {@code A M^{-1} = I + E M^{-1}} with {@code E = A - M} zero outside those rows, so every residual
+     * and Krylov vector is zero outside them too, and the Krylov vectors (and their orthogonalisation)
+     * are stored on those rows only.
+     */
     private void run(double[] b, boolean transposed, double tolerance) {
         int m = size();
-        int k = Math.max(1, Math.min(restart, m));
+        int[] rows = preconditioner.residualRows(transposed);
+        int n = rows == null ? m : rows.length;
+        int k = Math.max(1, Math.min(restart, n));
         double[] x = new double[m];
         double[] r = b.clone();
         double[][] basis = new double[k + 1][];
@@ -113,33 +141,39 @@ final class Gmres implements Factorization {
         double[] cos = new double[k];
         double[] sin = new double[k];
         double[] s = new double[k + 1];
+        double[] full = new double[m];
         double[] scaled = new double[m];
+        double[] product = new double[m];
         double normB = norm(b);
-        double beta = normB;
         lastProducts = 0;
         if (normB == 0) {
             lastConverged = true;
             lastRelativeResidual = 0;
             return;
         }
+        if (rows != null) {
+            preconditioner.apply(b, x, transposed);
+            residual(b, x, r, transposed);
+        }
+        double beta = norm(r);
         while (true) {
-            if (!(beta > tolerance * normB) || lastProducts >= maxProducts) {
+            if (!(beta > tolerance * normB) || lastProducts >= maxProducts || n == 0) {
                 break;
             }
-            basis[0] = new double[m];
-            for (int i = 0; i < m; i++) {
-                basis[0][i] = r[i] / beta;
+            double[] start = gather(r, rows, new double[n]);
+            double startNorm = norm(start);
+            for (int i = 0; i < n; i++) {
+                start[i] /= startNorm;
             }
+            basis[0] = start;
             java.util.Arrays.fill(s, 0);
-            s[0] = beta;
+            s[0] = startNorm;
             int steps = 0;
             for (int j = 0; j < k && lastProducts < maxProducts; j++) {
-                for (int i = 0; i < m; i++) {
-                    scaled[i] = basis[j][i] * inverseDiagonal[i];
-                }
-                double[] w = basis[j + 1] == null ? new double[m] : basis[j + 1];
-                apply(scaled, w, transposed);
+                preconditioner.apply(scatter(basis[j], rows, full), scaled, transposed);
+                apply(scaled, product, transposed);
                 lastProducts++;
+                double[] w = gather(product, rows, basis[j + 1] == null ? new double[n] : basis[j + 1]);
                 // modified Gram-Schmidt against the cycle's basis
                 for (int i = 0; i <= j; i++) {
                     double d = dot(w, basis[i]);
@@ -150,7 +184,7 @@ final class Gmres implements Factorization {
                 h[j + 1][j] = norm;
                 basis[j + 1] = w;
                 if (norm > 0) {
-                    for (int i = 0; i < m; i++) {
+                    for (int i = 0; i < n; i++) {
                         w[i] /= norm;
                     }
                 }
@@ -171,7 +205,7 @@ final class Gmres implements Factorization {
                     break;
                 }
             }
-            // y = H^{-1} s by back substitution; x += D^{-1} V y
+            // y = H^{-1} s by back substitution; x += M^{-1} V y
             double[] y = new double[steps];
             for (int i = steps - 1; i >= 0; i--) {
                 double t = s[i];
@@ -180,19 +214,16 @@ final class Gmres implements Factorization {
                 }
                 y[i] = h[i][i] == 0 ? 0 : t / h[i][i];
             }
-            java.util.Arrays.fill(scaled, 0);
+            double[] combination = new double[n];
             for (int i = 0; i < steps; i++) {
-                axpy(y[i], basis[i], scaled);
+                axpy(y[i], basis[i], combination);
             }
+            preconditioner.apply(scatter(combination, rows, full), scaled, transposed);
             for (int i = 0; i < m; i++) {
-                x[i] += scaled[i] * inverseDiagonal[i];
+                x[i] += scaled[i];
             }
             // the true residual, not the recurrence: it decides convergence and restarts
-            apply(x, r, transposed);
-            lastProducts++;
-            for (int i = 0; i < m; i++) {
-                r[i] = b[i] - r[i];
-            }
+            residual(b, x, r, transposed);
             double previous = beta;
             beta = norm(r);
             if (!(beta < previous)) {
@@ -203,6 +234,39 @@ final class Gmres implements Factorization {
         lastConverged = beta <= tolerance * normB;
 
         System.arraycopy(x, 0, b, 0, m);
+    }
+
+    /** {@code r = b - A x}, one product. */
+    private void residual(double[] b, double[] x, double[] r, boolean transposed) {
+        apply(x, r, transposed);
+        lastProducts++;
+        for (int i = 0; i < r.length; i++) {
+            r[i] = b[i] - r[i];
+        }
+    }
+
+    /** {@code out = v} on the given rows (all rows when null). @param out Modified. */
+    private static double[] gather(double[] v, int[] rows, double[] out) {
+        if (rows == null) {
+            System.arraycopy(v, 0, out, 0, out.length);
+            return out;
+        }
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = v[rows[i]];
+        }
+        return out;
+    }
+
+    /** The full vector that is v on the given rows and 0 elsewhere (v itself when rows is null). */
+    private static double[] scatter(double[] v, int[] rows, double[] full) {
+        if (rows == null) {
+            return v;
+        }
+        java.util.Arrays.fill(full, 0);
+        for (int i = 0; i < rows.length; i++) {
+            full[rows[i]] = v[i];
+        }
+        return full;
     }
 
     private static double dot(double[] a, double[] b) {

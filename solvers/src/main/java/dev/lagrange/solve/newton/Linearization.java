@@ -20,8 +20,8 @@ abstract class Linearization {
     }
 
     /**
-     * Dense LU up to {@code denseLimit} unknowns, sparse LU up to {@code krylovAbove}, Jacobi-GMRES
-     * above.
+     * Dense LU up to {@code denseLimit} unknowns, sparse LU up to {@code krylovAbove}, GMRES
+     * above (preconditioned by the diagonal, or by a Gauss-Seidel sweep for a block with a vector node).
      */
     static Linearization of(BlockSystem block, NewtonOptions options) {
         if (block.m <= options.denseLimit()) {
@@ -126,6 +126,18 @@ abstract class Linearization {
         private final int[] mark;
         /** Null for sparse LU; the Krylov settings when J is only multiplied, never factored. */
         private NewtonOptions krylov;
+        /**
+         * GMRES's preconditioner: a Gauss-Seidel sweep for a block with a vector node, the diagonal
+         * (Jacobi) for a block of scalars. A vector block's unknowns are chains of whole-vector nodes
+         * ({@code V = r + 0.9 spmv(P, V)} is four: the sum, the scaling, the product and V itself),
+         * each link one Krylov step under Jacobi, while a sweep in slot order carries a value along
+         * the chain in one application, and leaves residuals only on the rows of the chain's back
+         * edges, where GMRES then keeps its vectors (a 10^5-state sparse MDP: 6.9 s with Jacobi, 1.1 s
+         * with the sweep). Scalar blocks keep Jacobi, as before this preconditioner existed; on the
+         * scalar form of that MDP the sweep measured 0.35 s against Jacobi's 0.50 s (one-off runs),
+         * so switching them too is worth a review of its own.
+         */
+        private final boolean gaussSeidel;
         private boolean fellBack;
         private DMatrixSparseCSC jac;
 
@@ -134,6 +146,7 @@ abstract class Linearization {
             this.krylov = krylov;
             int[][] pattern = block.pattern();
             int m = block.m;
+            gaussSeidel = block.hasVectorNode();
             // The pattern is fixed, so the compressed columns are laid out once; entries of an
             // implicit unknown's cancelling identity are kept as explicit zeros on the diagonal.
             int[] count = new int[m + 1];
@@ -173,8 +186,8 @@ abstract class Linearization {
 
         @Override
         String method() {
-            return krylov != null ? "newton-gmres-jacobi"
-                    : fellBack ? "newton-gmres-jacobi-then-sparse-lu-rcm" : "newton-sparse-lu-rcm";
+            String gmres = gaussSeidel ? "newton-gmres-gs" : "newton-gmres-jacobi";
+            return krylov != null ? gmres : fellBack ? gmres + "-then-sparse-lu-rcm" : "newton-sparse-lu-rcm";
         }
 
         @Override
@@ -191,8 +204,14 @@ abstract class Linearization {
                     double d = values[position(c, c)];
                     inverseDiagonal[c] = d == 0 ? 1 : 1 / d;
                 }
-                factors = new Gmres(this, inverseDiagonal, krylov.krylovTolerance(), krylov.krylovRestart(),
-                        krylov.krylovMaxProducts());
+                Gmres.Preconditioner preconditioner = gaussSeidel ? gaussSeidel(inverseDiagonal)
+                        : (v, out, transposed) -> {
+                            for (int i = 0; i < m; i++) {
+                                out[i] = v[i] * inverseDiagonal[i];
+                            }
+                        };
+                factors = new Gmres(this, m, preconditioner,
+                        krylov.krylovTolerance(), krylov.krylovRestart(), krylov.krylovMaxProducts());
                 return -1;
             }
             jac = new DMatrixSparseCSC(m, m, values.length);
@@ -213,6 +232,89 @@ abstract class Linearization {
             krylov = null;
             fellBack = true;
             return factor(z) < 0;
+        }
+
+        /**
+         * The Gauss-Seidel preconditioner {@code M = D + L} (the diagonal, a zero taken as 1, and the
+         * strictly lower part of J, copied by column), with the rows where {@code E = J - M} has
+         * entries: the rows with an entry right of the diagonal, or a zero on it (for J^T: the columns
+         * with an entry above the diagonal, or a zero on it). O(nnz(J)) to build; each application,
+         * {@code M^{-1} v} by forward substitution down the columns or {@code M^{-T} v} by backward
+         * substitution, O(nnz(L) + m).
+         */
+        private Gmres.Preconditioner gaussSeidel(double[] inverseDiagonal) {
+            int m = block.m;
+            boolean[] rowOfE = new boolean[m];
+            boolean[] columnOfE = new boolean[m];
+            int[] lowerStart = new int[m + 1];
+            for (int c = 0; c < m; c++) {
+                for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                    int r = rows[k];
+                    if (r > c) {
+                        lowerStart[c + 1]++;
+                    } else if (r < c || values[k] == 0) {
+                        rowOfE[r] = true;
+                        columnOfE[c] = true;
+                    }
+                }
+                lowerStart[c + 1] += lowerStart[c];
+            }
+            int[] lowerRows = new int[lowerStart[m]];
+            double[] lower = new double[lowerStart[m]];
+            for (int c = 0, e = 0; c < m; c++) {
+                for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                    if (rows[k] > c) {
+                        lowerRows[e] = rows[k];
+                        lower[e++] = values[k];
+                    }
+                }
+            }
+            int[] residualRows = indices(rowOfE);
+            int[] residualColumns = indices(columnOfE);
+            return new Gmres.Preconditioner() {
+                @Override
+                public void apply(double[] v, double[] out, boolean transposed) {
+                    if (transposed) {
+                        for (int c = m - 1; c >= 0; c--) {
+                            double s = v[c];
+                            for (int k = lowerStart[c], end = lowerStart[c + 1]; k < end; k++) {
+                                s -= lower[k] * out[lowerRows[k]];
+                            }
+                            out[c] = s * inverseDiagonal[c];
+                        }
+                        return;
+                    }
+                    System.arraycopy(v, 0, out, 0, m);
+                    for (int c = 0; c < m; c++) {
+                        double u = out[c] * inverseDiagonal[c];
+                        out[c] = u;
+                        if (u != 0) {
+                            for (int k = lowerStart[c], end = lowerStart[c + 1]; k < end; k++) {
+                                out[lowerRows[k]] -= lower[k] * u;
+                            }
+                        }
+                    }
+                }
+
+                @Override
+                public int[] residualRows(boolean transposed) {
+                    return transposed ? residualColumns : residualRows;
+                }
+            };
+        }
+
+        private static int[] indices(boolean[] set) {
+            int count = 0;
+            for (boolean b : set) {
+                count += b ? 1 : 0;
+            }
+            int[] out = new int[count];
+            for (int i = 0, e = 0; i < set.length; i++) {
+                if (set[i]) {
+                    out[e++] = i;
+                }
+            }
+            return out;
         }
 
         private int position(int r, int c) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
+import dev.lagrange.program.SparseMatrix;
 import dev.lagrange.program.Var;
 import dev.lagrange.solve.BlockCoordinateSolver;
 import dev.lagrange.solve.SolveOptions;
@@ -47,6 +48,26 @@ class VectorMultiplierTest {
         Var u = b.let("u", b.stack(sin, t, sin)); // the same node twice
         Var e = b.let("e", b.element(b.matvec(w, x), 1));
         Var f = b.let("f", b.add(b.squaredLoss(b.matvec(w, u), y), b.exp(b.mul(e, t))));
+        assertMultipliersAgree(b.output(f).build(), seed);
+    }
+
+    /**
+     * Through sparse matvecs, whose rows read scattered entries of x:
+     * {@code f = |tanh(spmv(A, x)) - y|^2 / 2 + sum(spmv(exp(c), x))}, A 3 x 4 with an empty row.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {35, 36})
+    void sparseMatvecRowsAgreeWithBackSubstitution(long seed) {
+        var b = Program.builder();
+        int[] rowStart = {0, 2, 2, 5};
+        int[] cols = {1, 3, 0, 2, 3};
+        Var x = b.inputVector("x", new double[4]);
+        SparseMatrix a = b.inputSparseMatrix("A", 3, 4, rowStart, cols, new double[5]);
+        Var c = b.inputVector("c", new double[5]);
+        Var y = b.inputVector("y", new double[3]);
+        Var h = b.let("h", b.map(Primitive.TANH, b.sparseMatvec(a, x)));
+        Var g = b.sparseMatvec(b.map(Primitive.EXP, c), 3, 4, rowStart, cols, x);
+        Var f = b.let("f", b.add(b.squaredLoss(h, y), b.vectorSum(g)));
         assertMultipliersAgree(b.output(f).build(), seed);
     }
 
