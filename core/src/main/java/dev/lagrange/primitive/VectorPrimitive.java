@@ -96,12 +96,43 @@ public enum VectorPrimitive {
                 if (l == 0) {
                     continue;
                 }
-                int w = a + r * n;
                 int dw = da + r * n;
                 for (int j = 0; j < n; j++) {
                     dst[dw + j] += l * z[b + j];
-                    dst[db + j] += l * z[w + j];
                 }
+            }
+            // W^T lambda: each entry summed over r ascending before it is added, as the adjoint
+            // program's y @ W sums it (so the two agree to the last bit). Four columns at a time, so
+            // that each row of W is read a cache line at a time.
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                for (int r = 0, w = a + j; r < m; r++, w += n) {
+                    double l = lambda[lo + r];
+                    if (l != 0) {
+                        s0 += l * z[w];
+                        s1 += l * z[w + 1];
+                        s2 += l * z[w + 2];
+                        s3 += l * z[w + 3];
+                    }
+                }
+                dst[db + j] += s0;
+                dst[db + j + 1] += s1;
+                dst[db + j + 2] += s2;
+                dst[db + j + 3] += s3;
+            }
+            for (; j < n; j++) {
+                double s = 0;
+                for (int r = 0, w = a + j; r < m; r++, w += n) {
+                    double l = lambda[lo + r];
+                    if (l != 0) {
+                        s += l * z[w];
+                    }
+                }
+                dst[db + j] += s;
             }
         }
         @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
@@ -761,10 +792,20 @@ public enum VectorPrimitive {
                     double l = lambda[lo + r * n + j];
                     if (l != 0) {
                         s += l * z[b + j];
-                        dst[db + j] += l * z[a + r];
                     }
                 }
                 dst[da + r] += s;
+            }
+            // L^T a column by column, each summed before it is added (as the adjoint program does)
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int r = 0; r < m; r++) {
+                    double l = lambda[lo + r * n + j];
+                    if (l != 0) {
+                        s += l * z[a + r];
+                    }
+                }
+                dst[db + j] += s;
             }
         }
         @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,

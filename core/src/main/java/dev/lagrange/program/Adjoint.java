@@ -76,11 +76,10 @@ import java.util.function.Supplier;
  * adjoint) gets {@code L b} and {@code L^T a} for its m x n multiplier L as one {@code dot} per row or
  * column of a stack of L's entries ({@code dot([L[1], L[2]], b)}): a multiplier is a vector, not a
  * matrix that could stand left of {@code @} in .lag. The result is bit-identical to back-substitution
- * wherever the VJP computes each entry of its contribution before adding it, which is every rule but
- * two: MATVEC's {@code W^T lambda} and OUTER's {@code L^T a} accumulate straight into the argument's
- * multiplier, so when that argument has other users the sum is rounded in another order (tested:
- * within 1e-13 relative per entry). A zero multiplier entry, which the kernels skip, is multiplied
- * out ({@code 0 * inf = NaN} as above).
+ * for every rule: each VJP computes every entry of its contribution (MATVEC's {@code W^T lambda} and
+ * OUTER's {@code L^T a} included, column sums over r ascending) before adding it to the argument's
+ * multiplier, as the adjoint program does. A zero multiplier entry, which the kernels skip, is
+ * multiplied out ({@code 0 * inf = NaN} as above, and {@code -0} may become {@code +0}).
  *
  * <p><b>Outputs.</b> The gradient of each input in input order, an input block's gradient once as
  * one vector node ({@code grad_W}, row-major for a matrix). Since the first output is the objective
