@@ -102,14 +102,18 @@ public enum VectorPrimitive {
                 }
             }
             // W^T lambda: each entry summed over r ascending before it is added, as the adjoint
-            // program's y @ W sums it (so the two agree to the last bit). Four columns at a time, so
+            // program's y @ W sums it (so the two agree to the last bit). Eight columns at a time, so
             // that each row of W is read a cache line at a time.
             int j = 0;
-            for (; j + 4 <= n; j += 4) {
+            for (; j + 8 <= n; j += 8) {
                 double s0 = 0;
                 double s1 = 0;
                 double s2 = 0;
                 double s3 = 0;
+                double s4 = 0;
+                double s5 = 0;
+                double s6 = 0;
+                double s7 = 0;
                 for (int r = 0, w = a + j; r < m; r++, w += n) {
                     double l = lambda[lo + r];
                     if (l != 0) {
@@ -117,12 +121,20 @@ public enum VectorPrimitive {
                         s1 += l * z[w + 1];
                         s2 += l * z[w + 2];
                         s3 += l * z[w + 3];
+                        s4 += l * z[w + 4];
+                        s5 += l * z[w + 5];
+                        s6 += l * z[w + 6];
+                        s7 += l * z[w + 7];
                     }
                 }
                 dst[db + j] += s0;
                 dst[db + j + 1] += s1;
                 dst[db + j + 2] += s2;
                 dst[db + j + 3] += s3;
+                dst[db + j + 4] += s4;
+                dst[db + j + 5] += s5;
+                dst[db + j + 6] += s6;
+                dst[db + j + 7] += s7;
             }
             for (; j < n; j++) {
                 double s = 0;
