@@ -308,17 +308,11 @@ public enum VectorPrimitive {
         }
         @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
                 double[] lambda, int lo, double[] dst, int da, int db) {
-            double s = p[c + 1];
-            for (int k = 0, w = (int) p[c]; k < w; k++) {
-                dst[da + k] += s * lambda[lo + k];
-            }
+            scaled(p[c + 1], (int) p[c], lambda, lo, dst, da, true);
         }
         @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
                 double[] t, int ta, int tb, double[] dz, int o) {
-            double s = p[c + 1];
-            for (int k = 0, w = (int) p[c]; k < w; k++) {
-                dz[o + k] = s * t[ta + k];
-            }
+            scaled(p[c + 1], (int) p[c], t, ta, dz, o, false);
         }
         @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
                 DerivativeStructure[] f, int fo) {
@@ -856,17 +850,11 @@ public enum VectorPrimitive {
         }
         @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
                 double[] lambda, int lo, double[] dst, int da, int db) {
-            double c1 = p[c + 2];
-            for (int k = 0, w = (int) p[c]; k < w; k++) {
-                dst[da + k] += c1 * lambda[lo + k];
-            }
+            scaled(p[c + 2], (int) p[c], lambda, lo, dst, da, true);
         }
         @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
                 double[] t, int ta, int tb, double[] dz, int o) {
-            double c1 = p[c + 2];
-            for (int k = 0, w = (int) p[c]; k < w; k++) {
-                dz[o + k] = c1 * t[ta + k];
-            }
+            scaled(p[c + 2], (int) p[c], t, ta, dz, o, false);
         }
         @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
                 DerivativeStructure[] f, int fo) {
@@ -1154,6 +1142,24 @@ public enum VectorPrimitive {
             int j = (int) p[cols + e];
             dst[da + e] += l * z[b + j];
             dst[db + j] += l * z[a + e];
+        }
+    }
+
+    /**
+     * {@code dst[o + k] (+)= s src[so + k]} for k below w: the (linear) VJP and JVP of SCALE and AFFINE.
+     *
+     * @param src Not modified.
+     * @param dst Modified: accumulated into when {@code add}, else overwritten.
+     */
+    private static void scaled(double s, int w, double[] src, int so, double[] dst, int o, boolean add) {
+        if (add) {
+            for (int k = 0; k < w; k++) {
+                dst[o + k] += s * src[so + k];
+            }
+        } else {
+            for (int k = 0; k < w; k++) {
+                dst[o + k] = s * src[so + k];
+            }
         }
     }
 

@@ -401,7 +401,7 @@ public final class Adjoint {
     /**
      * Adds {@code J_i^T lambda} of vector node i to the pending terms of its arguments, each written
      * with vector primitives that compute it by the same floating-point operations as the node's
-     * {@link VectorPrimitive#vjp} (see the class comment for the two that accumulate in another order).
+     * {@link VectorPrimitive#vjp}.
      */
     private void pushFromVector(int i, Var lambda) {
         VectorPrimitive f = p.vectorPrimitive(i);
