@@ -163,14 +163,9 @@ final class Reports {
      * {@code h[1] .. h[w]}, 1-based.
      */
     static List<String> entryLabels(Program p, int i) {
-        int w = p.width(i);
-        int k0 = p.inputIndex(i);
-        if (!p.isVector(i) || w == 1 && k0 < 0) {
-            return List.of(p.label(i));
-        }
-        List<String> labels = new ArrayList<>(w);
-        for (int k = 0; k < w; k++) {
-            labels.add(k0 >= 0 ? p.inputLabel(k0 + k) : p.label(i) + "[" + (k + 1) + "]");
+        List<String> labels = new ArrayList<>(p.width(i));
+        for (int s = p.slot(i), end = s + p.width(i); s < end; s++) {
+            labels.add(p.slotLabel(s));
         }
         return labels;
     }

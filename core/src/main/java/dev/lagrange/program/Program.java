@@ -299,6 +299,21 @@ public final class Program {
                 : "[" + (offset / cols + rowBase) + "," + (offset % cols + colBase) + "]");
     }
 
+    /**
+     * The name of value slot {@code s} for reports: its node's label for a scalar (or a one-slot
+     * vector node such as a dot product); the input's label inside an input block ({@code x[3]},
+     * {@code W[2,5]}); {@code h[k]} (1-based) inside any other vector node.
+     */
+    public String slotLabel(int s) {
+        int i = nodeOf(s);
+        int k0 = inputIndex(i);
+        if (!isVector(i) || width(i) == 1 && k0 < 0) {
+            return label(i);
+        }
+        int offset = s - slot(i);
+        return k0 >= 0 ? inputLabel(k0 + offset) : label(i) + "[" + (offset + 1) + "]";
+    }
+
     /** The value slot of input {@code k}: its node's slot, offset within an input block. */
     public int inputSlot(int k) {
         int i = inputs[k];

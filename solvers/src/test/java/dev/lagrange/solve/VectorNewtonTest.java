@@ -8,6 +8,7 @@ import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Var;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -145,5 +146,24 @@ class VectorNewtonTest {
         GradientCheck check = GradientCheck.of(program, xs -> solver.solve(program, xs).objectiveValue());
         GradientCheck.Report report = check.check(in, result.gradient());
         assertTrue(report.passed(1e-7), "seed " + seed + ": " + report.worst());
+    }
+
+    /** gamma = 1 with a stochastic P: I - P is singular, and the message names the entries of V. */
+    @Test
+    void aSingularVectorBlockNamesItsEntries() {
+        var b = Program.builder();
+        Var r = b.inputVector("r", new double[] {1, 2});
+        Var p = b.inputMatrix("P", 2, 2, new double[] {0.5, 0.5, 0.5, 0.5});
+        Var v = b.declareVector("V", 2);
+        b.defineVector(v, b.vectorAdd(r, b.matvec(p, v)));
+        Program program = b.output(b.let("J", b.vectorSum(v))).build();
+        assertEquals("r[2]", program.slotLabel(program.slot(program.nodeNamed("r")) + 1));
+        assertEquals("P[2,1]", program.slotLabel(program.slot(program.nodeNamed("P")) + 2));
+        assertEquals("V[2]", program.slotLabel(program.slot(program.nodeNamed("V")) + 1));
+        assertEquals("J", program.slotLabel(program.slot(program.nodeNamed("J"))));
+
+        SolveResult result = new BlockCoordinateSolver().solve(program, program.inputDefaults());
+        assertEquals(SolveStatus.SINGULAR, result.status());
+        assertTrue(result.message().contains("the equations do not determine V[1], V[2] "), result.message());
     }
 }

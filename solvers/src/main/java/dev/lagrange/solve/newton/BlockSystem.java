@@ -284,9 +284,9 @@ final class BlockSystem {
         }
     }
 
-    /** The label of the node at block row r. */
+    /** The name of block row r's slot: its node's label, with the entry inside a vector ({@code v[2]}). */
     String label(int r) {
-        return program.label(program.nodeOf(s0 + r));
+        return program.slotLabel(s0 + r);
     }
 
     /** Whether the node at block row r has a name (is not a temporary). */
