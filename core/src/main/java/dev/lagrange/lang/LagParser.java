@@ -34,10 +34,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Parses the {@code .lag} language (see {@code docs/lag-language.md}) into the {@link Program} the
@@ -147,6 +150,13 @@ public final class LagParser {
     private final Map<String, Integer> widths;
     /** Widths learned by this pass: vectors it took for scalars at their first use. */
     private final Map<String, Integer> learned = new HashMap<>();
+    /**
+     * For a scalar node made from one operand by an operation that keeps widths ({@link #KEEPS_WIDTH}):
+     * the variable its width follows, so that {@code 0.5 * v + [1, 2]} teaches v's width.
+     */
+    private final Map<Integer, Var> widthSource = new HashMap<>();
+    /** Names whose definition failed (and was reported): they count as defined, and errors about them are not repeated. */
+    private final Set<String> failed = new HashSet<>();
 
     private LagParser(String source, Diagnostics diagnostics, Map<String, Integer> widths) {
         diag = diagnostics;
@@ -207,7 +217,7 @@ public final class LagParser {
         for (Map.Entry<String, Sym> e : names.entrySet()) {
             if (e.getValue().defTok < 0) {
                 learnEntry(e.getKey());
-                report(e.getValue().useTok, "undefined name '" + e.getKey() + "'");
+                report(e.getValue().useTok, "undefined name '" + e.getKey() + "'" + familyHint(e.getKey()));
             }
         }
         for (Map.Entry<String, Sym> e : temps.entrySet()) {
@@ -231,6 +241,31 @@ public final class LagParser {
             report(lex.count - 1, e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * For an undefined bare name {@code h} when scalars {@code h[...]} exist: how to use them as a
+     * vector (only a family of inputs declared in one statement stands for its vector by name).
+     */
+    private String familyHint(String name) {
+        if (name.indexOf('[') >= 0) {
+            return "";
+        }
+        int lo = Integer.MAX_VALUE;
+        int hi = Integer.MIN_VALUE;
+        for (String other : names.keySet()) {
+            if (other.startsWith(name + "[") && other.indexOf('[', name.length() + 1) < 0 && other.endsWith("]")) {
+                try {
+                    int k = Integer.parseInt(other.substring(name.length() + 1, other.length() - 1));
+                    lo = Math.min(lo, k);
+                    hi = Math.max(hi, k);
+                } catch (NumberFormatException notAnIndex) {
+                    // h[1,2] or h[i]: not a family of one index
+                }
+            }
+        }
+        return lo > hi ? "" : "; the scalars " + name + "[" + lo + "]..." + name + "[" + hi + "] form a vector as the slice "
+                + name + "[" + lo + ".." + hi + "]";
     }
 
     /**
@@ -306,7 +341,9 @@ public final class LagParser {
         } catch (Syntax e) {
             skipLine(end);
         } catch (ProgramException | IllegalArgumentException e) {
-            report(first, e.getMessage());
+            if (!(e instanceof ProgramException pe && aboutUndefined(pe))) {
+                report(first, e.getMessage());
+            }
             skipLine(end);
         }
     }
@@ -327,10 +364,25 @@ public final class LagParser {
         try {
             expect(EQUALS, "'='");
             define(t, expression());
-        } catch (Syntax e) {
+        } catch (Syntax | ProgramException | IllegalArgumentException e) {
             markDefined(t);
             throw e;
         }
+    }
+
+    /**
+     * Whether the builder's complaint is about a variable whose definition failed or that is not
+     * defined yet (its width is unknown): the error is, or will be, reported where that is decided
+     * (the failed definition, "undefined name", or a width learned for the next pass).
+     */
+    private boolean aboutUndefined(ProgramException e) {
+        for (String name : e.names()) {
+            Sym s = names.get(name);
+            if (failed.contains(name) || s != null && s.defTok < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code name = expr}: the top-level operation becomes the named node; a bare operand is copied. */
@@ -395,6 +447,12 @@ public final class LagParser {
                 s.defTok = t.tok;
                 return;
             }
+            if (s != null && b.width(s.var) > 1 && b.width(s.var) != b.width(r.var)) {
+                report(t.tok, "'" + t.name + "' is used as a vector of " + entries(b.width(s.var)) + " (at "
+                        + diag.where(lex.start[s.useTok]) + ") but defined as a vector of " + entries(b.width(r.var)));
+                s.defTok = t.tok;
+                return;
+            }
             v = s != null ? b.defineVector(s.var, r.var) : r.made ? b.let(t.name, r.var) : vectorCopy(t.name, r.var);
         } else if (r.made && s == null) {
             v = b.let(t.name, r.var); // a reduction (dot, sum, a loss): its node takes the name
@@ -427,6 +485,7 @@ public final class LagParser {
             }
             if (s.defTok < 0) {
                 s.defTok = t.tok;
+                failed.add(t.name);
             }
         }
     }
@@ -1518,15 +1577,23 @@ public final class LagParser {
         return matvec(m, x, "'" + text + " @ " + span(second, pos) + "': ", text, span(second, pos), tok);
     }
 
+    /** Scalar operations of one argument whose vector form keeps the argument's width. */
+    private static final Set<Primitive> KEEPS_WIDTH = EnumSet.of(Primitive.WEIGHTED_SUM, Primitive.NEG,
+            Primitive.IDENTITY, Primitive.EXP, Primitive.TANH, Primitive.SIGMOID, Primitive.RELU);
+
     /**
      * When {@code r} is a name used before its definition, so far taken for a scalar, where a vector
      * of {@code w} entries is needed ({@code P @ v}, {@code r + v}): learns its width for the next
      * pass and reports the error that pass will not repeat.
      */
     private boolean learn(Operand r, int w) {
-        String name = r.var == null || w < 2 ? null : r.var.name();
+        Var v = r.var != null ? widthSource.getOrDefault(r.var.id(), r.var) : null;
+        if (v == null && r.isPending() && r.args.length == 1 && KEEPS_WIDTH.contains(r.f)) {
+            v = widthSource.getOrDefault(r.args[0].id(), r.args[0]); // 0.9 * v, -v, tanh(v)
+        }
+        String name = v == null || w < 2 ? null : v.name();
         Sym s = name == null ? null : names.get(name);
-        if (s == null || s.defTok >= 0 || s.var != r.var || b.width(r.var) != 1 || learned.containsKey(name)) {
+        if (s == null || s.defTok >= 0 || s.var != v || b.width(v) != 1 || learned.containsKey(name)) {
             return false;
         }
         learned.put(name, w);
@@ -1590,14 +1657,24 @@ public final class LagParser {
      * before the right operand's (the order of a Java builder call).
      */
     private Operand early(Operand r) {
-        return r.isPending() ? Operand.node(b.apply(r.f, r.p, r.args)) : r;
+        return r.isPending() ? Operand.node(apply(r)) : r;
     }
 
     private Var materialize(Operand r) {
         if (r.isPending()) {
-            return b.apply(r.f, r.p, r.args);
+            return apply(r);
         }
         return r.var != null ? r.var : b.constant(r.c);
+    }
+
+    /** The node of a pending operation. */
+    private Var apply(Operand r) {
+        Var v = b.apply(r.f, r.p, r.args);
+        if (r.args.length == 1 && KEEPS_WIDTH.contains(r.f)) {
+            // 0.9 * v, -v, tanh(v): the node has v's width if v turns out to be a vector
+            widthSource.put(v.id(), widthSource.getOrDefault(r.args[0].id(), r.args[0]));
+        }
+        return v;
     }
 
     /** An integer-valued constant expression of numbers and loop variables (an index or a bound). */

@@ -487,4 +487,28 @@ class VectorLagTest {
         List<String> errors = Lag.errors(DECLS + source.replace("\\n", "\n"));
         assertTrue(errors.get(0).startsWith("test.lag:" + expected.trim()), errors.toString());
     }
+
+    /** One mistake, one message: uses of a failed definition or of a name defined later say nothing more. */
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "y = W @ W\\ng = sum(y)\\noutput g | 5:5: error: 'W @ W': W is 3x4 but W has 12 entries",
+        "for i in 1..3 { h[i] = s * i }\\ng = sum(h)\\noutput g | 6:9: error: undefined name 'h'; the scalars h[1]...h[3]"
+                + " form a vector as the slice h[1..3]",
+        "v = tanh(W @ v + 1)\\ng = sum(v)\\noutput g | 5:1: error: 'v' is used as a vector of 4 entries (at 5:14) but"
+                + " defined as a vector of 3 entries",
+    })
+    void oneMistakeOneMessage(String source, String expected) {
+        List<String> errors = Lag.errors(DECLS + source.replace("\\n", "\n"));
+        assertEquals(1, errors.size(), errors.toString());
+        assertEquals("test.lag:" + expected.trim(), errors.get(0));
+    }
+
+    /** A cycle whose first use scales the vector learns its width from the vector it is added to. */
+    @Test
+    void aScaledCycleLearnsItsWidth() {
+        Program p = Lag.parse("v = 0.5 * v + [1, 2]\ng = -tanh(u) + [3, 4]\nu = 0.25 * g\nJ = sum(v) + sum(u)\noutput J\n");
+        assertEquals(2, p.width(p.nodeNamed("v")));
+        assertEquals(2, p.width(p.nodeNamed("u")));
+        assertEquals(2, p.blocks().cyclicCount());
+    }
 }
