@@ -76,7 +76,7 @@ public final class BlockCoordinateSolver implements Solver {
                     return failure(SolveStatus.NON_FINITE, nonFiniteValue(program, z, bad), program, x, z, null,
                             reports);
                 }
-                reports.add(new BlockReport(variables(program, from, to), false, "substitution", 1, 0, Double.NaN,
+                reports.add(new BlockReport(BlockReport.variablesOf(program, from, to), false, "substitution", 1, 0, Double.NaN,
                         List.of()));
                 continue;
             }
@@ -148,22 +148,4 @@ public final class BlockCoordinateSolver implements Solver {
         return s.append(") is ").append(value).toString();
     }
 
-    /**
-     * The named variables of nodes {@code [from, to)}, for reports and messages; the temporaries'
-     * labels only when none is named.
-     */
-    public static List<String> variables(Program program, int from, int to) {
-        List<String> names = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            if (program.name(i) != null) {
-                names.add(program.name(i));
-            }
-        }
-        if (names.isEmpty()) {
-            for (int i = from; i < to; i++) {
-                names.add(program.label(i));
-            }
-        }
-        return names;
-    }
 }

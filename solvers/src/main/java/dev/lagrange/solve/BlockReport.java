@@ -1,5 +1,7 @@
 package dev.lagrange.solve;
 
+import dev.lagrange.program.Program;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,5 +39,24 @@ public record BlockReport(List<String> variables, boolean cyclic, String method,
     /** {@code "cyclic"} or {@code "acyclic"}, as in the JSON contract. */
     public String kind() {
         return cyclic ? "cyclic" : "acyclic";
+    }
+
+    /**
+     * The named variables of nodes {@code [from, to)}, for reports and messages; the temporaries'
+     * labels only when none is named.
+     */
+    public static List<String> variablesOf(Program program, int from, int to) {
+        List<String> names = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            if (program.name(i) != null) {
+                names.add(program.name(i));
+            }
+        }
+        if (names.isEmpty()) {
+            for (int i = from; i < to; i++) {
+                names.add(program.label(i));
+            }
+        }
+        return names;
     }
 }

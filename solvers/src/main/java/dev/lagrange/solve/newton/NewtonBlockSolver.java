@@ -3,7 +3,6 @@ package dev.lagrange.solve.newton;
 import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
 import dev.lagrange.program.Sweeps;
-import dev.lagrange.solve.BlockCoordinateSolver;
 import dev.lagrange.solve.BlockReport;
 import dev.lagrange.solve.SolveOptions;
 import dev.lagrange.solve.SolveStatus;
@@ -72,7 +71,7 @@ public final class NewtonBlockSolver {
     public Outcome solve(Program program, double[] x, double[] z, int from, int to) {
         BlockSystem block = new BlockSystem(program, from, to);
         int m = block.m;
-        List<String> variables = BlockCoordinateSolver.variables(program, from, to);
+        List<String> variables = BlockReport.variablesOf(program, from, to);
         String name = "block {" + String.join(", ", variables) + "}";
         List<Double> history = new ArrayList<>();
 
