@@ -244,10 +244,14 @@ public final class LagParser {
     }
 
     /**
-     * For an undefined bare name {@code h} when scalars {@code h[...]} exist: how to use them as a
-     * vector (only a family of inputs declared in one statement stands for its vector by name).
+     * A hint for an undefined name: a vector function's name used without '(' (a variable then), or a
+     * bare {@code h} when scalars {@code h[...]} exist: how to use them as a vector (only a family of
+     * inputs declared in one statement stands for its vector by name).
      */
     private String familyHint(String name) {
+        if (VECTOR_FUNCTIONS.containsKey(name)) {
+            return " (" + name + " is a variable here; the function is called as " + name + "(...))";
+        }
         if (name.indexOf('[') >= 0) {
             return "";
         }
@@ -1110,8 +1114,8 @@ public final class LagParser {
         if (FUNCTIONS.containsKey(word)) {
             return call(tok, FUNCTIONS.get(word));
         }
-        if (VECTOR_FUNCTIONS.containsKey(word)) {
-            return vectorCall(tok, word);
+        if (VECTOR_FUNCTIONS.containsKey(word) && kind() == LPAREN) {
+            return vectorCall(tok, word); // without '(' the word is a variable (see Names.RESERVED)
         }
         if (Names.RESERVED.contains(word)) {
             fail(tok, "unexpected " + lex.describe(tok));

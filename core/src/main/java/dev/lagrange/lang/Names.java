@@ -9,12 +9,16 @@ import java.util.Set;
  * and the printer (which must write every name so that it reads back unchanged).
  */
 final class Names {
-    /** Words that cannot name a variable unless back-quoted. */
+    /**
+     * Words that cannot name a variable unless back-quoted. The functions that came with vector nodes
+     * ({@code dot softmax logsumexp squared_loss cross_entropy outer step}) are not among them: they
+     * are functions only where {@code (} follows, so programs that used those words as variable
+     * names keep their meaning.
+     */
     static final Set<String> RESERVED = Set.of(
             "input", "output", "init", "solve", "for", "in", "declare", "sum", "pi", "NaN", "Infinity",
             "exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "sqrt", "abs", "relu", "softplus",
-            "pow", "max", "min", "wsum", "implicit", "dot", "softmax", "logsumexp", "squared_loss", "cross_entropy",
-            "outer", "step");
+            "pow", "max", "min", "wsum", "implicit");
 
     private Names() {
     }
