@@ -1675,8 +1675,17 @@ public final class LagParser {
     private Var apply(Operand r) {
         Var v = b.apply(r.f, r.p, r.args);
         if (r.args.length == 1 && KEEPS_WIDTH.contains(r.f)) {
-            // 0.9 * v, -v, tanh(v): the node has v's width if v turns out to be a vector
-            widthSource.put(v.id(), widthSource.getOrDefault(r.args[0].id(), r.args[0]));
+            // 0.9 * v, -v, tanh(v) of a name not defined yet: the node has v's width if v turns out
+            // to be a vector. Only such nodes are recorded, so that scalar programs pay no map entry.
+            Var arg = r.args[0];
+            Var source = widthSource.isEmpty() ? null : widthSource.get(arg.id());
+            if (source == null && arg.name() != null) {
+                Sym s = names.get(arg.name());
+                source = s != null && s.defTok < 0 && s.var == arg ? arg : null;
+            }
+            if (source != null) {
+                widthSource.put(v.id(), source);
+            }
         }
         return v;
     }
