@@ -13,14 +13,28 @@ final class Json {
     private Json() {
     }
 
+    /** The most characters held before they are passed on to the output. */
+    private static final int CHUNK = 1 << 16;
+
     /** {@code value} as JSON text, without a trailing newline. */
     static String write(Object value) {
         StringBuilder s = new StringBuilder();
-        write(value, "", s);
+        write(value, "", s, null);
         return s.toString();
     }
 
-    private static void write(Object v, String indent, StringBuilder s) {
+    /**
+     * Writes {@code value} as JSON text to {@code out} as it goes, so that a report of millions of
+     * variables is never held whole in memory; no trailing newline.
+     */
+    static void write(Object value, java.io.PrintWriter out) {
+        StringBuilder s = new StringBuilder(CHUNK + 1024);
+        write(value, "", s, out);
+        out.append(s);
+    }
+
+    /** Writes into {@code s}, passing full chunks on to {@code out} when there is one. */
+    private static void write(Object v, String indent, StringBuilder s, java.io.PrintWriter out) {
         if (v instanceof Map<?, ?> map) {
             if (map.isEmpty()) {
                 s.append("{}");
@@ -37,7 +51,11 @@ final class Json {
                 s.append(inner);
                 string(String.valueOf(e.getKey()), s);
                 s.append(": ");
-                write(e.getValue(), inner, s);
+                write(e.getValue(), inner, s, out);
+                if (out != null && s.length() > CHUNK) {
+                    out.append(s);
+                    s.setLength(0);
+                }
             }
             s.append('\n').append(indent).append('}');
         } else if (v instanceof List<?> list) {
@@ -46,7 +64,7 @@ final class Json {
                 s.append('[');
                 for (int k = 0; k < list.size(); k++) {
                     s.append(k > 0 ? ", " : "");
-                    write(list.get(k), indent, s);
+                    write(list.get(k), indent, s, out);
                 }
                 s.append(']');
                 return;
@@ -55,7 +73,7 @@ final class Json {
             s.append("[\n");
             for (int k = 0; k < list.size(); k++) {
                 s.append(k > 0 ? ",\n" : "").append(inner);
-                write(list.get(k), inner, s);
+                write(list.get(k), inner, s, out);
             }
             s.append('\n').append(indent).append(']');
         } else if (v instanceof String str) {

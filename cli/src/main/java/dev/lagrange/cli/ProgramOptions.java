@@ -83,6 +83,12 @@ final class ProgramOptions {
         } catch (AccessDeniedException e) {
             throw Failure.usage("lagrange: cannot read " + file + ": permission denied");
         } catch (IOException | java.nio.file.InvalidPathException e) {
+            if (file.isEmpty()) {
+                throw Failure.usage("lagrange: cannot read '': the file name is empty");
+            }
+            if (e instanceof IOException && Files.isDirectory(Path.of(file))) {
+                throw Failure.usage("lagrange: cannot read " + file + ": it is a directory, not a .lag file");
+            }
             throw Failure.usage("lagrange: cannot read " + file + ": " + e.getMessage());
         }
     }
@@ -95,6 +101,11 @@ final class ProgramOptions {
         if (node < 0) {
             throw Failure.usage("lagrange: error: --output " + output + ": " + file + " has no variable '" + output
                     + "'");
+        }
+        if (program.isVector(node)) {
+            throw Failure.usage("lagrange: error: --output " + output + ": '" + output + "' is a vector of "
+                    + program.width(node) + " entries; the objective must be a scalar (reduce it in the program, "
+                    + "e.g. s = sum(" + output + "), and pass --output s)");
         }
         int[] outputs = new int[program.outputCount() + 1];
         outputs[0] = node;

@@ -35,19 +35,8 @@ final class Reports {
         o.put("status", r.status().jsonName());
         o.put("objective", p.label(p.objective()));
         o.put("value", r.objectiveValue());
-        Map<String, Object> values = new LinkedHashMap<>();
-        Map<String, Object> multipliers = new LinkedHashMap<>();
-        for (int i = 0; i < p.size(); i++) {
-            if (p.name(i) != null) {
-                List<String> entries = entryLabels(p, i);
-                for (int k = 0; k < entries.size(); k++) {
-                    values.put(entries.get(k), r.z()[p.slot(i) + k]);
-                    multipliers.put(entries.get(k), r.lambda()[p.slot(i) + k]);
-                }
-            }
-        }
-        o.put("values", values);
-        o.put("multipliers", multipliers);
+        o.put("values", new NamedSlots(p, r.z()));
+        o.put("multipliers", new NamedSlots(p, r.lambda()));
         Map<String, Object> gradient = new LinkedHashMap<>();
         for (int k = 0; k < p.inputCount(); k++) {
             gradient.put(p.inputLabel(k), r.gradient()[k]);
@@ -98,25 +87,15 @@ final class Reports {
      * The readable form: status and objective, a table of variable, value and multiplier, the
      * gradient, the residuals, the cyclic blocks and the check, columns aligned.
      */
-    static String table(SolveResult r, Check check) {
+    static void table(SolveResult r, Check check, java.io.PrintWriter out) {
         Program p = r.program();
         StringBuilder s = new StringBuilder();
         String objective = p.label(p.objective());
         s.append("status     ").append(r.status().jsonName()).append(" (").append(r.message()).append(")\n");
         s.append("objective  ").append(objective).append(" = ").append(r.objectiveValue()).append("\n\n");
 
+        variables(p, r.z(), r.lambda(), s, out);
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"variable", "value", "multiplier"});
-        for (int i = 0; i < p.size(); i++) {
-            if (p.name(i) != null) {
-                List<String> entries = entryLabels(p, i);
-                for (int k = 0; k < entries.size(); k++) {
-                    rows.add(new String[] {entries.get(k), number(r.z()[p.slot(i) + k]),
-                        number(r.lambda()[p.slot(i) + k])});
-                }
-            }
-        }
-        aligned(rows, s);
 
         s.append('\n');
         rows.clear();
@@ -154,20 +133,35 @@ final class Reports {
                         .append('\n');
             }
         }
-        return s.toString();
+        out.append(s);
     }
 
     /**
-     * The names of node {@code i}'s entries: its name for a scalar; for an input block its inputs'
-     * labels ({@code W[1,1]}, ... from the declared index bases); for any other vector
-     * {@code h[1] .. h[w]}, 1-based.
+     * The table of every named variable's value and multiplier, written to {@code out} as it goes:
+     * one pass for the column widths, one that writes, so that no row is kept.
+     *
+     * @param s Modified: the text so far, passed on to {@code out} with the rows.
      */
-    static List<String> entryLabels(Program p, int i) {
-        List<String> labels = new ArrayList<>(p.width(i));
-        for (int s = p.slot(i), end = s + p.width(i); s < end; s++) {
-            labels.add(p.slotLabel(s));
+    private static void variables(Program p, double[] z, double[] lambda, StringBuilder s, java.io.PrintWriter out) {
+        int nameWidth = "variable".length();
+        int valueWidth = "value".length();
+        for (NamedSlots.Cursor c = new NamedSlots.Cursor(p); c.next();) {
+            nameWidth = Math.max(nameWidth, c.label().length());
+            valueWidth = Math.max(valueWidth, number(z[c.slot()]).length());
         }
-        return labels;
+        row(s, nameWidth, "variable", valueWidth, "value", "multiplier");
+        for (NamedSlots.Cursor c = new NamedSlots.Cursor(p); c.next();) {
+            row(s, nameWidth, c.label(), valueWidth, number(z[c.slot()]), number(lambda[c.slot()]));
+            if (s.length() > 1 << 16) {
+                out.append(s);
+                s.setLength(0);
+            }
+        }
+    }
+
+    private static void row(StringBuilder s, int nameWidth, String name, int valueWidth, String value, String last) {
+        s.append(name).append(" ".repeat(nameWidth - name.length() + 2)).append(value)
+                .append(" ".repeat(valueWidth - value.length() + 2)).append(last).append('\n');
     }
 
     private static String number(double v) {

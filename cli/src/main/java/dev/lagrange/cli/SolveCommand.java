@@ -58,7 +58,12 @@ final class SolveCommand extends ProgramCommand {
             gc = gc.withFloor(1e-4 * Math.max(1, Math.abs(r.objectiveValue())));
             verdict = new Reports.Check(gc.check(x, r.gradient()), CHECK_TOLERANCE);
         }
-        main.out.print(json ? Json.write(Reports.json(r, verdict)) + "\n" : Reports.table(r, verdict));
+        if (json) {
+            Json.write(Reports.json(r, verdict), main.out);
+            main.out.println();
+        } else {
+            Reports.table(r, verdict, main.out);
+        }
         if (verdict != null && !verdict.passed()) {
             GradientCheck.Comparison worst = verdict.report().worst();
             throw new Failure(Main.EXIT_NUMERICAL, loaded.file() + ": error: the gradient check failed: relative error "

@@ -37,7 +37,6 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,6 +76,8 @@ public final class LagParser {
     /** The most passes over one file: each pass after the first knows more vectors used before their definitions. */
     static final int MAX_PASSES = 8;
 
+    private static final String TOO_LARGE = "the program unrolls to more than " + MAX_UNROLLED
+            + " statements, loop iterations and sum terms";
     private static final double[] NONE = new double[0];
     private static final Map<String, Primitive> FUNCTIONS = new HashMap<>();
 
@@ -125,8 +126,9 @@ public final class LagParser {
     private final Lexer lex;
     private final Diagnostics diag;
     private final Program.Builder b = Program.builder();
-    private final Map<String, Sym> names = new LinkedHashMap<>();
-    private final Map<String, Sym> temps = new LinkedHashMap<>();
+    // Not linked: diagnostics are sorted by position, and a program may have millions of names.
+    private final Map<String, Sym> names = new HashMap<>();
+    private final Map<String, Sym> temps = new HashMap<>();
     private final Map<Integer, Integer> initTok = new HashMap<>();
     /** {rows, columns} of each matrix input, by builder id; every other node is a vector of its width. */
     private final Map<Integer, int[]> matrices = new HashMap<>();
@@ -138,7 +140,11 @@ public final class LagParser {
     private final Map<String, Integer> familyUses = new HashMap<>();
     private final List<String> loopNames = new ArrayList<>();
     private final List<Double> loopValues = new ArrayList<>();
+    private final java.util.function.ToDoubleFunction<String> loopValue = this::loopValue;
     private int pos;
+    /** The definition being parsed and the first token of its right-hand side (an {@code implicit} must be all of it). */
+    private Target defining;
+    private int definitionStart = -1;
     private int depth;
     private int loopDepth;
     private long unrolled;
@@ -213,17 +219,18 @@ public final class LagParser {
     }
 
     private Program program() {
-        statements(lex.count - 1);
-        for (Map.Entry<String, Sym> e : names.entrySet()) {
-            if (e.getValue().defTok < 0) {
-                learnEntry(e.getKey());
-                report(e.getValue().useTok, "undefined name '" + e.getKey() + "'" + familyHint(e.getKey()));
-            }
+        int over = UnrollBound.overflow(lex, MAX_UNROLLED);
+        if (over >= 0) {
+            report(over, TOO_LARGE); // certain before anything is built: refused at once
+            return null;
         }
-        for (Map.Entry<String, Sym> e : temps.entrySet()) {
-            if (e.getValue().defTok < 0) {
-                report(e.getValue().useTok, "temporary " + e.getKey() + " is declared but never defined");
-            }
+        statements(lex.count - 1);
+        for (Map.Entry<String, Sym> e : undefined(names)) {
+            learnEntry(e.getKey());
+            report(e.getValue().useTok, "undefined name '" + e.getKey() + "'" + familyHint(e.getKey()));
+        }
+        for (Map.Entry<String, Sym> e : undefined(temps)) {
+            report(e.getValue().useTok, "temporary " + e.getKey() + " is declared but never defined");
         }
         reportEntryNameClashes();
         if (!hasOutput) {
@@ -277,12 +284,19 @@ public final class LagParser {
      * a scalar variable named {@code h[...]} beside a vector {@code h} would be confused with them.
      */
     private void reportEntryNameClashes() {
+        boolean vectors = false;
+        for (Sym s : names.values()) {
+            vectors |= isVector(Operand.node(s.var));
+        }
+        if (!vectors) {
+            return; // a scalar program: no entry labels to confuse
+        }
         Map<String, String> scalarEntry = new HashMap<>(); // base name -> its first scalar variable base[...]
         for (String name : names.keySet()) {
             int bracket = name.indexOf('[');
             if (bracket > 0) {
                 scalarEntry.merge(name.substring(0, bracket), name,
-                        (first, other) -> firstToken(names.get(other)) < firstToken(names.get(first)) ? other : first);
+                        (first, other) -> earlier(names.get(other), names.get(first)) ? other : first);
             }
         }
         for (Map.Entry<String, Sym> e : names.entrySet()) {
@@ -297,7 +311,26 @@ public final class LagParser {
         }
     }
 
+    /** The names used but not defined, in source order of their first use. */
+    private static List<Map.Entry<String, Sym>> undefined(Map<String, Sym> table) {
+        List<Map.Entry<String, Sym>> undefined = new ArrayList<>();
+        for (Map.Entry<String, Sym> e : table.entrySet()) {
+            if (e.getValue().defTok < 0) {
+                undefined.add(e);
+            }
+        }
+        undefined.sort(java.util.Comparator.comparingInt(e -> e.getValue().useTok));
+        return undefined;
+    }
+
     /** The token where a name first appears: its first use, or its definition if it came first. */
+    /** Whether {@code a} appears before {@code b}: by first token, then (entries of one declaration) by creation. */
+    private static boolean earlier(Sym a, Sym b) {
+        int ta = firstToken(a);
+        int tb = firstToken(b);
+        return ta != tb ? ta < tb : a.var.id() < b.var.id();
+    }
+
     private static int firstToken(Sym s) {
         return s.useTok >= 0 && (s.defTok < 0 || s.useTok < s.defTok) ? s.useTok : s.defTok;
     }
@@ -367,6 +400,8 @@ public final class LagParser {
         Target t = target();
         try {
             expect(EQUALS, "'='");
+            defining = t;
+            definitionStart = pos;
             define(t, expression());
         } catch (Syntax | ProgramException | IllegalArgumentException e) {
             markDefined(t);
@@ -889,10 +924,11 @@ public final class LagParser {
 
     /** {@code base[i][j]...}: the name of an indexed variable, indices evaluated. */
     private String indexed(String base) {
-        StringBuilder name = new StringBuilder(base);
+        StringBuilder name = new StringBuilder(base.length() + 16);
+        name.append(base);
         while (kind() == LBRACKET) {
             pos++;
-            name.append('[').append(integer("an index")).append(']');
+            name.append('[').append(index()).append(']');
             expect(RBRACKET, "']'");
         }
         return name.toString();
@@ -1145,18 +1181,37 @@ public final class LagParser {
     }
 
     private List<Operand> arguments() {
-        return arguments(new ArrayList<>());
+        return arguments(new Spans());
     }
 
-    /** The arguments of a call; {@code text} receives each argument's source text, for messages. */
-    private List<Operand> arguments(List<String> text) {
+    /** The source text of a call's arguments, for messages: token bounds kept, text cut only when asked. */
+    private final class Spans {
+        private int[] bounds = new int[4];
+        private int count;
+
+        void add(int from, int to) {
+            if (2 * count + 2 > bounds.length) {
+                bounds = Arrays.copyOf(bounds, 2 * bounds.length);
+            }
+            bounds[2 * count] = from;
+            bounds[2 * count + 1] = to;
+            count++;
+        }
+
+        String get(int k) {
+            return span(bounds[2 * k], bounds[2 * k + 1]);
+        }
+    }
+
+    /** The arguments of a call; {@code text} receives each argument's source span, for messages. */
+    private List<Operand> arguments(Spans text) {
         expect(LPAREN, "'('");
-        List<Operand> args = new ArrayList<>();
+        List<Operand> args = new ArrayList<>(2);
         if (kind() != RPAREN) {
             do {
                 int first = pos;
                 args.add(early(expression()));
-                text.add(span(first, pos));
+                text.add(first, pos);
             } while (accept(COMMA));
         }
         expect(RPAREN, "')'");
@@ -1167,7 +1222,7 @@ public final class LagParser {
         if (kind() != LPAREN) {
             fail(tok, "'" + f.symbol() + "' is a function: call it as " + f.symbol() + "(...)");
         }
-        List<String> text = new ArrayList<>();
+        Spans text = new Spans();
         List<Operand> args = arguments(text);
         int n = args.size();
         for (int k = 0; k < n; k++) {
@@ -1194,6 +1249,9 @@ public final class LagParser {
         if (f == Primitive.POW) {
             return combine(CARET, args.get(0), args.get(1));
         }
+        if (f == Primitive.IMPLICIT) {
+            checkImplicit(tok, args.get(0), text.get(0));
+        }
         boolean constant = f != Primitive.IMPLICIT;
         for (Operand a : args) {
             constant &= a.isConstant();
@@ -1209,6 +1267,23 @@ public final class LagParser {
     }
 
     /**
+     * {@code u = implicit(u, g)} is the constraint of an unknown u of a solve block, {@code g = 0}: it
+     * must be the whole right-hand side of u's own definition, with u itself as its first argument;
+     * anywhere else it would be a constraint that no solver can satisfy.
+     */
+    private void checkImplicit(int tok, Operand unknown, String text) {
+        Target t = defining;
+        boolean whole = t != null && tok == definitionStart && (kind() == NEWLINE || kind() == EOF || kind() == RBRACE);
+        Sym s = t == null ? null : (t.temp ? temps : names).get(t.name);
+        if (!whole || s == null || unknown.var == null || unknown.var != s.var) {
+            String u = t == null ? "u" : t.name;
+            fail(tok, "implicit(u, g) defines an unknown u by the equation g = 0 and must be the whole definition "
+                    + "'u = implicit(u, g)'" + (whole ? "; here its first argument is '" + text + "', not '" + u + "'"
+                    : "") + " (or write a solve block: solve u { g = 0 })");
+        }
+    }
+
+    /**
      * {@code dot(a, b)}, {@code sum(v)}, {@code softmax(v)}, {@code logsumexp(v)},
      * {@code squared_loss(yhat, y)}, {@code cross_entropy(logits, y)}: one vector node each.
      */
@@ -1216,7 +1291,7 @@ public final class LagParser {
         if (kind() != LPAREN) {
             fail(tok, "'" + name + "' is a function: call it as " + name + "(...)");
         }
-        List<String> text = new ArrayList<>();
+        Spans text = new Spans();
         List<Operand> args = arguments(text);
         int arity = VECTOR_FUNCTIONS.get(name);
         if (args.size() != arity) {
@@ -1247,13 +1322,14 @@ public final class LagParser {
      * the vector of those scalar variables (a range only in the last brackets).
      */
     private Operand indexedUse(String word, int tok) {
-        StringBuilder name = new StringBuilder(word);
+        StringBuilder name = new StringBuilder(word.length() + 16);
+        name.append(word);
         while (kind() == LBRACKET) {
             pos++;
-            int lo = integer("an index");
+            int lo = index();
             if (kind() == DOTDOT) {
                 pos++;
-                int hi = integer("an index");
+                int hi = index();
                 expect(RBRACKET, "']'");
                 if (kind() == LBRACKET) {
                     fail(pos, "a range must be the last index of a slice, as in w[2][1..3]");
@@ -1625,7 +1701,7 @@ public final class LagParser {
 
     /** Whether {@code r} is a vector or matrix node (a node wider than one slot). */
     private boolean isVector(Operand r) {
-        return r.var != null && (b.width(r.var) > 1 || matrices.containsKey(r.var.id()));
+        return r.var != null && (b.width(r.var) > 1 || !matrices.isEmpty() && matrices.containsKey(r.var.id()));
     }
 
     /** {rows, columns}: a matrix input's shape, else a vector's width by 1. */
@@ -1690,6 +1766,34 @@ public final class LagParser {
         return v;
     }
 
+    /**
+     * An index: an integer constant expression, which ends at ']', '..' or ','. Written with numbers,
+     * loop variables and arithmetic ({@code t-1}, {@code 2*i+1}) it is read off the tokens without
+     * making operands; anything else goes through {@link #integer}, which reports what is wrong.
+     */
+    private int index() {
+        int end = pos;
+        for (int depth = 0; end < lex.count; end++) {
+            byte k = kindAt(end);
+            if (depth == 0 && (k == RBRACKET || k == DOTDOT || k == COMMA) || k == NEWLINE || k == EOF) {
+                break;
+            }
+            depth += k == LPAREN ? 1 : k == RPAREN ? -1 : 0;
+        }
+        double v = TokenArithmetic.value(lex, pos, end, loopValue);
+        if (v == Math.rint(v) && Math.abs(v) <= Integer.MAX_VALUE) {
+            pos = end;
+            return (int) v;
+        }
+        return integer("an index");
+    }
+
+    /** The value of loop variable {@code name}, NaN when no enclosing loop binds it. */
+    private double loopValue(String name) {
+        int k = loopIndex(name);
+        return k < 0 ? Double.NaN : loopValues.get(k);
+    }
+
     /** An integer-valued constant expression of numbers and loop variables (an index or a bound). */
     private int integer(String what) {
         int tok = pos;
@@ -1714,8 +1818,7 @@ public final class LagParser {
     private void count(long n, int tok) {
         unrolled += n;
         if (unrolled > MAX_UNROLLED || n > MAX_UNROLLED) {
-            report(tok, "the program unrolls to more than " + MAX_UNROLLED
-                    + " statements, loop iterations and sum terms");
+            report(tok, TOO_LARGE);
             throw new Diagnostics.Stop();
         }
     }

@@ -37,7 +37,13 @@ final class Lexer {
     byte[] kind = new byte[256];
     int[] start = new int[256];
     int[] end = new int[256];
+    /**
+     * Per token: the identifier's text as one shared String per distinct word (so that a loop body's
+     * names are not cut out of the source, and hashed, once per iteration), or a number's value.
+     */
+    Object[] literal = new Object[256];
     int count;
+    private final java.util.HashMap<String, String> words = new java.util.HashMap<>();
 
     Lexer(String source, Diagnostics diagnostics) {
         this.source = source;
@@ -65,6 +71,7 @@ final class Lexer {
                     i++;
                 }
                 add(IDENT, s, i);
+                literal[count - 1] = words.computeIfAbsent(source.substring(s, i), w -> w);
             } else if (c == '`') {
                 i = quoted(i, diagnostics);
             } else if (c == '%') {
@@ -143,7 +150,16 @@ final class Lexer {
                 return e;
             }
         }
+        String text = source.substring(s, i);
+        Double value = Double.valueOf(text);
+        if (value.isInfinite()) {
+            diagnostics.error(s, "the number " + text + " is too large for a double (it would be Infinity); write "
+                    + "Infinity if that is meant");
+            add(ERROR, s, i);
+            return i;
+        }
         add(NUMBER, s, i);
+        literal[count - 1] = value;
         return i;
     }
 
@@ -164,7 +180,7 @@ final class Lexer {
 
     /** The text of token {@code t}. */
     String text(int t) {
-        return source.substring(start[t], end[t]);
+        return kind[t] == IDENT ? (String) literal[t] : source.substring(start[t], end[t]);
     }
 
     /** Whether token {@code t} is the identifier {@code word}. */
@@ -174,7 +190,7 @@ final class Lexer {
 
     /** The value of NUMBER token {@code t}. */
     double number(int t) {
-        return Double.parseDouble(text(t));
+        return (Double) literal[t];
     }
 
     /**
@@ -232,6 +248,7 @@ final class Lexer {
             kind = Arrays.copyOf(kind, capacity);
             start = Arrays.copyOf(start, capacity);
             end = Arrays.copyOf(end, capacity);
+            literal = Arrays.copyOf(literal, capacity);
         }
         kind[count] = k;
         start[count] = s;

@@ -200,7 +200,7 @@ public enum VectorPrimitive {
                 f[fo + k] = Math.tanh(z[a + k]);
             }
         }
-        @Override double derivative(double a, double f) { return 1 - f * f; }
+        @Override double derivative(double a, double f) { return Primitive.TANH.partialA(a, 0, 0, f); }
         @Override DerivativeStructure scalar(DerivativeStructure a) { return Primitive.TANH.value(a, null, 0); }
     },
     RELU("relu", 1, 1) {
@@ -219,7 +219,7 @@ public enum VectorPrimitive {
                 f[fo + k] = Primitive.SIGMOID.value(z[a + k], 0, 0);
             }
         }
-        @Override double derivative(double a, double f) { return f * (1 - f); }
+        @Override double derivative(double a, double f) { return Primitive.SIGMOID.partialA(a, 0, 0, f); }
         @Override DerivativeStructure scalar(DerivativeStructure a) { return Primitive.SIGMOID.value(a, null, 0); }
     },
     EXP("exp", 1, 1) {

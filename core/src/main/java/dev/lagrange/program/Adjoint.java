@@ -422,8 +422,11 @@ public final class Adjoint {
                 push(a[0], 1, lambda, null);
                 push(a[1], -1, lambda, null);
             }
-            case TANH -> pushWhole(a[0], 1, () -> b.hadamard(lambda, b.vectorAffine(1, -1, b.hadamard(zi, zi))));
-            case SIGMOID -> pushWhole(a[0], 1, () -> b.hadamard(lambda, b.hadamard(zi, b.vectorAffine(1, -1, zi))));
+            // tanh' = 4 sigmoid(2a) sigmoid(-2a) and sigmoid' = sigmoid(a) sigmoid(-a), as Primitive computes them
+            case TANH -> pushWhole(a[0], 1, () -> b.hadamard(lambda, b.scale(4, b.hadamard(
+                    b.map(Primitive.SIGMOID, b.scale(2, za)), b.map(Primitive.SIGMOID, b.scale(-2, za))))));
+            case SIGMOID -> pushWhole(a[0], 1, () -> b.hadamard(lambda, b.hadamard(zi,
+                    b.map(Primitive.SIGMOID, b.scale(-1, za)))));
             case EXP -> pushWhole(a[0], 1, () -> b.hadamard(lambda, zi));
             case RELU -> pushWhole(a[0], 1, () -> b.hadamard(lambda, b.step(za)));
             case AFFINE -> pushWhole(a[0], 1, () -> b.scale(c[2], lambda));
@@ -569,8 +572,9 @@ public final class Adjoint {
             case SIN -> push(a[0], 1, lambda, () -> b.cos(za));
             case COS -> push(a[0], -1, lambda, () -> b.sin(za));
             case TAN -> push(a[0], 1, lambda, () -> b.add(b.pow(zi, 2), 1));
-            case TANH -> push(a[0], 1, lambda, () -> b.weightedSum(1, new double[] {-1}, b.pow(zi, 2)));
-            case SIGMOID -> push(a[0], 1, lambda, () -> b.mul(zi, b.weightedSum(1, new double[] {-1}, zi)));
+            // tanh' = 4 sigmoid(2a) sigmoid(-2a) and sigmoid' = sigmoid(a) sigmoid(-a), as Primitive computes them
+            case TANH -> push(a[0], 1, lambda, () -> b.mul(4, b.mul(b.sigmoid(b.mul(2, za)), b.sigmoid(b.mul(-2, za)))));
+            case SIGMOID -> push(a[0], 1, lambda, () -> b.mul(zi, b.sigmoid(b.neg(za))));
             case SQRT -> push(a[0], 1, lambda, () -> b.div(b.constant(0.5), zi));
             case SOFTPLUS -> push(a[0], 1, lambda, () -> b.sigmoid(za));
             case ABS -> push(a[0], 1, lambda, () -> sign(() -> za));

@@ -43,7 +43,7 @@ public final class Program {
     final int[] initNodes;
     final double[] initValues;
     private final int[] nodeOfBuilderId;
-    private final Map<String, Integer> byName;
+    private volatile NameTable byName;
     private volatile int[][] usersCsr;
 
     private Program(byte[] op, int[] slot, int[] argStart, int[] args, int[] paramStart, double[] params,
@@ -64,10 +64,19 @@ public final class Program {
         this.initNodes = initNodes;
         this.initValues = initValues;
         this.nodeOfBuilderId = nodeOfBuilderId;
-        this.byName = new HashMap<>();
-        for (int k = 0; k < namedNodes.length; k++) {
-            byName.put(nodeNames[k], namedNodes[k]);
+    }
+
+    /** The nodes by name, made on first use: most solves never look a name up. */
+    private NameTable byName() {
+        NameTable table = byName;
+        if (table == null) {
+            table = new NameTable(nodeNames.length);
+            for (int k = 0; k < namedNodes.length; k++) {
+                table.put(nodeNames[k], namedNodes[k]);
+            }
+            byName = table; // volatile: a racing thread sees a whole table, or builds an equal one
         }
+        return table;
     }
 
     /** A new builder; plain Java loops over its methods unroll into the graph. */
@@ -209,6 +218,32 @@ public final class Program {
         return Arrays.copyOfRange(params, paramStart[i], paramStart[i + 1]);
     }
 
+    /** The number of named nodes (variables with a name; temporaries are not counted). */
+    public int namedCount() {
+        return namedNodes.length;
+    }
+
+    /** The {@code k}-th named node, in evaluation order: {@code k < namedCount()}. */
+    public int namedNode(int k) {
+        return namedNodes[k];
+    }
+
+    /** The name of the {@code k}-th named node: {@code name(namedNode(k))} without a search. */
+    public String namedNodeName(int k) {
+        return nodeNames[k];
+    }
+
+    /** The names of the nodes in {@code [from, to)}, in evaluation order. O(log n + names in range). */
+    public List<String> namesIn(int from, int to) {
+        int k = Arrays.binarySearch(namedNodes, from);
+        k = k >= 0 ? k : -k - 1;
+        List<String> names = new ArrayList<>();
+        for (; k < namedNodes.length && namedNodes[k] < to; k++) {
+            names.add(nodeNames[k]);
+        }
+        return names;
+    }
+
     /** The name of node {@code i}, or null for a temporary. */
     public String name(int i) {
         int k = Arrays.binarySearch(namedNodes, i);
@@ -223,8 +258,7 @@ public final class Program {
 
     /** The node named {@code name}, or -1. */
     public int nodeNamed(String name) {
-        Integer i = byName.get(name);
-        return i == null ? -1 : i;
+        return byName().get(name);
     }
 
     /** The node a builder handle stands for. */
@@ -453,7 +487,7 @@ public final class Program {
         private final List<Integer> inputs = new ArrayList<>();
         private final List<Double> inputDefaults = new ArrayList<>();
         private final List<Integer> outputs = new ArrayList<>();
-        private final Map<String, Integer> byName = new HashMap<>();
+        private final NameTable byName = new NameTable();
         private final Map<Long, Var> constants = new HashMap<>();
         private final Map<Integer, Double> init = new HashMap<>();
         /** {rows, cols} of every node wider than one slot, by builder id; scalars are absent. */
@@ -568,8 +602,8 @@ public final class Program {
          * {@link ProgramException}.
          */
         public Var declare(String name) {
-            Integer existing = byName.get(name);
-            if (existing != null) {
+            int existing = name == null ? -1 : byName.get(name);
+            if (existing >= 0) {
                 return new Var(this, existing);
             }
             Var v = node(null, name, NO_PARAMETERS);
@@ -592,11 +626,10 @@ public final class Program {
          * @throws ProgramException when {@code name} is already defined
          */
         public Var define(String name, Primitive f, double[] p, Var... arguments) {
-            Integer existing = byName.get(name);
-            if (existing == null) {
+            int id = byName.get(name);
+            if (id < 0) {
                 return apply(name, f, p, arguments);
             }
-            int id = existing;
             if (op[id] != UNDEFINED) {
                 throw new ProgramException("'" + name + "' is assigned more than once", List.of(name));
             }
@@ -633,11 +666,11 @@ public final class Program {
             own(value);
             int id = value.id;
             if (nameOf(id) == null && op[id] != Primitive.CONSTANT.ordinal() && op[id] != UNDEFINED
-                    && !byName.containsKey(name)) {
+                    && !byName.contains(name)) {
                 setName(id, name);
                 return value;
             }
-            if (knownWidth(value) > 1 && !byName.containsKey(name)) {
+            if (knownWidth(value) > 1 && !byName.contains(name)) {
                 return defineVector(declare(name), value); // a named copy of a vector
             }
             return define(name, Primitive.IDENTITY, NO_PARAMETERS, value);
@@ -914,7 +947,7 @@ public final class Program {
          */
         public int width(Var v) {
             own(v);
-            int[] shape = shapes.get(v.id);
+            int[] shape = shapes.isEmpty() ? null : shapes.get(v.id);
             return shape == null ? 1 : shape[0] * shape[1];
         }
 
@@ -1089,7 +1122,7 @@ public final class Program {
          * {@link #defineVector}: how a cycle through vector nodes is written ({@code v = r + 0.9 P v}).
          */
         public Var declareVector(String name, int width) {
-            if (width < 1 || byName.containsKey(name)) {
+            if (width < 1 || byName.contains(name)) {
                 throw new IllegalArgumentException(width < 1 ? "a vector needs at least one entry"
                         : "'" + name + "' is already declared");
             }
@@ -1303,7 +1336,7 @@ public final class Program {
 
         private int[] shape(Var v) {
             own(v);
-            int[] shape = shapes.get(v.id);
+            int[] shape = shapes.isEmpty() ? null : shapes.get(v.id);
             return shape == null ? new int[] {1, 1} : shape;
         }
 
@@ -1357,6 +1390,7 @@ public final class Program {
                 throw new ProgramException("the program has no output", List.of());
             }
             checkEntryNames();
+            checkImplicitUnknowns();
             if (shapes.containsKey(outputs.get(0))) {
                 String name = nameOf(outputs.get(0)) != null ? nameOf(outputs.get(0)) : "%" + outputs.get(0);
                 throw new ProgramException("the objective '" + name + "' is a vector: reduce it to a scalar (sum, dot, "
@@ -1453,6 +1487,23 @@ public final class Program {
         }
 
         /**
+         * An {@link Primitive#IMPLICIT} constraint {@code z_u = z_u - g} is the equation {@code g = 0} of
+         * its own unknown u: its first argument must be u itself (which puts it in a cyclic block).
+         */
+        private void checkImplicitUnknowns() {
+            byte implicit = (byte) Primitive.IMPLICIT.ordinal();
+            for (int i = 0; i < n; i++) {
+                if (op[i] == implicit && argPool[argOff[i]] != i) {
+                    String name = nameOf(i) != null ? nameOf(i) : "%" + i;
+                    int a = argPool[argOff[i]];
+                    String arg = nameOf(a) != null ? nameOf(a) : "%" + a;
+                    throw new ProgramException("'" + name + "' = implicit(" + arg + ", ...): the first argument of an "
+                            + "implicit constraint must be its own unknown '" + name + "'", List.of(name, arg));
+                }
+            }
+        }
+
+        /**
          * A vector's entries are labelled {@code h[k]} ({@code W[r,c]} for a matrix): a scalar variable
          * named {@code h[...]} beside a vector {@code h} would be confused with them in every report.
          */
@@ -1461,7 +1512,7 @@ public final class Program {
                 return;
             }
             Map<String, String> scalarEntry = new HashMap<>(); // base name -> its least scalar name base[...]
-            for (String name : byName.keySet()) {
+            for (String name : byName.names()) {
                 int bracket = name.indexOf('[');
                 if (bracket > 0) {
                     scalarEntry.merge(name.substring(0, bracket), name, (a, c) -> a.compareTo(c) <= 0 ? a : c);
@@ -1605,7 +1656,7 @@ public final class Program {
         }
 
         private Var node(Primitive f, String name, double[] p) {
-            if (name != null && byName.containsKey(name)) {
+            if (name != null && byName.contains(name)) {
                 throw new ProgramException("'" + name + "' is assigned more than once", List.of(name));
             }
             if (n == op.length) {

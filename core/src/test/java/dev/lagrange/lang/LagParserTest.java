@@ -79,7 +79,7 @@ class LagParserTest {
         "relu(x)    | RELU         | ''",
         "softplus(x)| SOFTPLUS     | ''",
         "wsum(1, 2, x, 3, y) | WEIGHTED_SUM | 1 2 3",
-        "implicit(x, y)      | IMPLICIT     | ''",
+        "implicit(f, y)      | IMPLICIT     | ''",
     })
     void expressionsUseTheDedicatedPrimitives(String expr, Primitive f, String params) {
         Program p = Lag.parse("input x = 2, y = 3\nf = " + expr + "\noutput f\n");

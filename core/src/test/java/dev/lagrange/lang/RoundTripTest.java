@@ -53,7 +53,8 @@ class RoundTripTest {
                 + "for t in 1..3 {\n  h[t] = h[t-1] * 2 + t / 10 - max(x, 1) / 3\n}\nh[0] = x\n"
                 + "s = sum(i in 1..3: i * h[i]) + sum(i in 0..1: w[1][i] * w[2][i])\n"
                 + "solve u, v { u^2 + v^2 = 1 \n v = 2 - u^-1.5 }\n"
-                + "`odd name` = wsum(1, 2, u, 3, v) + implicit(u, v) + NaN * pow(x, -Infinity) + pow(x, e)\n"
+                + "`odd name` = wsum(1, 2, u, 3, v) + q + NaN * pow(x, -Infinity) + pow(x, e)\n"
+                + "q = implicit(q, v - u)\n"
                 + "z = -(-a) ^ 3 / tan(tanh(sigmoid(sqrt(abs(relu(softplus(log(cos(e)))))))))\n"
                 + "%7 = 3.5\n%8 = min(%7, z)\ny = %8\ninit `odd name` = 0.5, u = 1e-300\n"
                 + "output s, `odd name`, y, E, a\n"), "features");
@@ -137,8 +138,8 @@ class RoundTripTest {
                 v = b.constant(constant(r));
             } else {
                 Primitive f = fs[choice];
-                if (f == Primitive.INPUT || f == Primitive.CONSTANT) {
-                    continue;
+                if (f == Primitive.INPUT || f == Primitive.CONSTANT || f == Primitive.IMPLICIT) {
+                    continue; // an implicit constraint is its own unknown's: drawn among the placeholders
                 }
                 v = apply(b, f, pool, r);
             }
@@ -155,6 +156,9 @@ class RoundTripTest {
             Var[] args = new Var[f.arity()];
             for (int k = 0; k < args.length; k++) {
                 args[k] = pool.get(r.nextInt(pool.size()));
+            }
+            if (f == Primitive.IMPLICIT) {
+                args[0] = pool.get(placeholders.indexOf(n)); // z_n = z_n - g: the equation g = 0
             }
             b.define(n, f, f.hasParameter() ? new double[] {constant(r)} : new double[0], args);
         }

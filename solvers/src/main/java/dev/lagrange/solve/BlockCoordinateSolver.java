@@ -140,6 +140,10 @@ public final class BlockCoordinateSolver implements Solver {
         if (f == Primitive.INPUT) {
             return "input '" + program.label(node) + "' is " + value;
         }
+        if (f == Primitive.CONSTANT) {
+            return "the constant " + (program.name(node) == null ? "" : "'" + program.name(node) + "' ") + "is " + value
+                    + " (Infinity or NaN written in the program or folded from constants)";
+        }
         StringBuilder s = new StringBuilder("'" + program.label(node) + "' = " + f.symbol() + "(");
         int[] a = program.arguments(node);
         for (int k = 0; k < a.length; k++) {

@@ -46,12 +46,7 @@ public record BlockReport(List<String> variables, boolean cyclic, String method,
      * labels only when none is named.
      */
     public static List<String> variablesOf(Program program, int from, int to) {
-        List<String> names = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            if (program.name(i) != null) {
-                names.add(program.name(i));
-            }
-        }
+        List<String> names = program.namesIn(from, to);
         if (names.isEmpty()) {
             for (int i = from; i < to; i++) {
                 names.add(program.label(i));
