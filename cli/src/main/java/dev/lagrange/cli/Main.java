@@ -90,6 +90,14 @@ public final class Main implements Callable<Integer> {
             }
             return f.exitCode();
         }
+        if (e instanceof OutOfMemoryError) {
+            // The program or its workspaces do not fit in the Java heap: a resource limit, not a bug.
+            Runtime rt = Runtime.getRuntime();
+            err.println("lagrange: out of memory: the program and its workspaces need more than the "
+                    + rt.maxMemory() / (1024 * 1024) + " MB of Java heap available; give the command more with"
+                    + " LAGRANGE_JAVA_OPTS=-Xmx8g (or any size), or make the program smaller");
+            return EXIT_NUMERICAL;
+        }
         String message = e.getMessage() == null ? e.getClass().getName()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
         err.println("lagrange: internal error: " + message);

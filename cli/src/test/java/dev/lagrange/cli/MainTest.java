@@ -94,6 +94,8 @@ class MainTest {
                         new Diagnostic(file, 4, 1, "'q' is used but never defined")));
             case "#bug":
                 throw new IllegalStateException("boom");
+            case "#oom":
+                throw new OutOfMemoryError("Java heap space");
             default:
                 throw new LagException(List.of(new Diagnostic(file, 1, 1, "test program '" + key + "' not known")));
         }
@@ -388,6 +390,16 @@ class MainTest {
         Run r = run("solve", file("bug.lag", "#bug\n").toString());
         assertEquals(70, r.status());
         assertEquals("lagrange: internal error: IllegalStateException: boom\n", r.err());
+    }
+
+    @Test
+    void runningOutOfMemoryIsExit3WithTheHeapSizeAndTheRemedy() throws IOException {
+        Run r = run("solve", file("oom.lag", "#oom\n").toString());
+        assertEquals(3, r.status());
+        assertTrue(r.err().startsWith("lagrange: out of memory: the program and its workspaces need more than the "),
+                r.err());
+        assertTrue(r.err().contains(Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB"), r.err());
+        assertTrue(r.err().contains("LAGRANGE_JAVA_OPTS=-Xmx"), r.err());
     }
 
     @Test

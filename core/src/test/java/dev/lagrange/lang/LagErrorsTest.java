@@ -67,6 +67,9 @@ class LagErrorsTest {
         "a = h[x]\\noutput a                   | 1:7: error: an index must be a constant expression",
         "a = sum(i in 1..3 x)\\noutput a       | 1:19: error: expected ':' but found 'x'",
         "a = sum(i in 1..1e9: x)\\noutput a    | 1:5: error: the program unrolls to more than 10000000",
+        "a = x * 1e400\\noutput a             | 1:9: error: the number 1e400 is too large for a double (it would be Infinity)",
+        "input w[1..5000, 1..5000] = 0\\noutput x | 1:7: error: the program unrolls to more than 10000000",
+        "u = 1 + implicit(u, u - x)\\noutput u | 1:9: error: ",
         "for i in 1..100000 { for j in 1..1000 { } }\\noutput x | 1:1: error: the program unrolls to more than 10000000",
         // solve blocks
         "solve u, v { u = 1 }\\noutput u       | 1:1: error: solve block has 2 unknowns (u, v) but 1 equation",
