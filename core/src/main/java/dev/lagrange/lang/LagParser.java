@@ -82,11 +82,10 @@ public final class LagParser {
     private static final Map<String, Primitive> FUNCTIONS = new HashMap<>();
 
     static {
-        for (Primitive f : new Primitive[] {Primitive.EXP, Primitive.LOG, Primitive.SIN, Primitive.COS,
-                Primitive.TAN, Primitive.TANH, Primitive.SIGMOID, Primitive.SQRT, Primitive.ABS, Primitive.RELU,
-                Primitive.SOFTPLUS, Primitive.POW, Primitive.MAX, Primitive.MIN, Primitive.IMPLICIT,
-                Primitive.WEIGHTED_SUM}) {
-            FUNCTIONS.put(f.symbol(), f);
+        for (Primitive f : Primitive.values()) {
+            if (f.isFunction()) {
+                FUNCTIONS.put(f.symbol(), f);
+            }
         }
     }
 
@@ -95,8 +94,8 @@ public final class LagParser {
             "dot", 2, "softmax", 1, "logsumexp", 1, "squared_loss", 2, "cross_entropy", 2, "sum", 1, "outer", 2,
             "step", 1);
     /** The scalar functions that apply to each entry of a vector argument ({@link Program.Builder#map}). */
-    private static final java.util.Set<Primitive> MAPS =
-            java.util.EnumSet.of(Primitive.EXP, Primitive.TANH, Primitive.SIGMOID, Primitive.RELU);
+    private static final java.util.Set<Primitive> MAPS = java.util.EnumSet.copyOf(
+            java.util.Arrays.stream(Primitive.values()).filter(Primitive::isElementwise).toList());
 
     /** A variable name or temporary label as the parser tracks it. */
     private static final class Sym {
@@ -1659,7 +1658,11 @@ public final class LagParser {
 
     /** Scalar operations of one argument whose vector form keeps the argument's width. */
     private static final Set<Primitive> KEEPS_WIDTH = EnumSet.of(Primitive.WEIGHTED_SUM, Primitive.NEG,
-            Primitive.IDENTITY, Primitive.EXP, Primitive.TANH, Primitive.SIGMOID, Primitive.RELU);
+            Primitive.IDENTITY);
+
+    static {
+        KEEPS_WIDTH.addAll(MAPS);
+    }
 
     /**
      * When {@code r} is a name used before its definition, so far taken for a scalar, where a vector

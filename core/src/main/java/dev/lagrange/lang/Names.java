@@ -1,5 +1,6 @@
 package dev.lagrange.lang;
 
+import dev.lagrange.primitive.Primitive;
 import java.util.Set;
 
 /**
@@ -15,10 +16,19 @@ final class Names {
      * are functions only where {@code (} follows, so programs that used those words as variable
      * names keep their meaning.
      */
-    static final Set<String> RESERVED = Set.of(
-            "input", "output", "init", "solve", "for", "in", "declare", "sum", "pi", "NaN", "Infinity",
-            "exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "sqrt", "abs", "relu", "softplus",
-            "pow", "max", "min", "wsum", "implicit");
+    static final Set<String> RESERVED = reserved();
+
+    /** The keywords and constants of the language, and every function name {@link Primitive} declares. */
+    private static Set<String> reserved() {
+        Set<String> words = new java.util.HashSet<>(Set.of(
+                "input", "output", "init", "solve", "for", "in", "declare", "sum", "pi", "NaN", "Infinity"));
+        for (Primitive f : Primitive.values()) {
+            if (f.isFunction()) {
+                words.add(f.symbol());
+            }
+        }
+        return Set.copyOf(words);
+    }
 
     private Names() {
     }

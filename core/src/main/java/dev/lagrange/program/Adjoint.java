@@ -1,5 +1,6 @@
 package dev.lagrange.program;
 
+import dev.lagrange.primitive.Expressions;
 import dev.lagrange.primitive.Primitive;
 import dev.lagrange.primitive.VectorPrimitive;
 import java.util.ArrayList;
@@ -96,7 +97,6 @@ import java.util.function.Supplier;
  */
 public final class Adjoint {
     /** {@code 2^-1074}, the smallest positive double: no nonzero |t| is below it. */
-    private static final double TINY = Double.MIN_VALUE;
 
     private final Program p;
     private final Program.Builder b = Program.builder();
@@ -290,17 +290,15 @@ public final class Adjoint {
      * in the middle of a statement (the builder keeps one node per constant).
      */
     private void constants() {
+        Probe collect = new Probe(true);
         for (int i = 0; i < p.size(); i++) {
-            switch (p.isVector(i) ? Primitive.IDENTITY : p.primitive(i)) {
-                case DIV, LOG -> b.constant(1);
-                case SQRT -> b.constant(0.5);
-                case POW -> b.constant(TINY);
-                case ABS -> {
-                    b.constant(-1);
-                    b.constant(1);
-                }
-                case RELU, MAX, MIN -> b.constant(1);
-                default -> { }
+            if (p.isVector(i) || !hasRule(p.primitive(i))) {
+                continue;
+            }
+            Primitive f = p.primitive(i);
+            double param = p.parameters(i).length > 0 ? p.parameters(i)[0] : 0;
+            for (int k = 0; k < f.arity(); k++) {
+                f.adjointPartial(k, collect, collect.any, collect.any, collect.any, param);
             }
         }
         for (int i = 0; i < p.size(); i++) {
@@ -535,58 +533,6 @@ public final class Adjoint {
         Var zi = z[i];
         switch (f) {
             case INPUT, CONSTANT -> { }
-            case IDENTITY -> push(a[0], 1, lambda, null);
-            case NEG -> push(a[0], -1, lambda, null);
-            case ADD -> {
-                push(a[0], 1, lambda, null);
-                push(a[1], 1, lambda, null);
-            }
-            case SUB -> {
-                push(a[0], 1, lambda, null);
-                push(a[1], -1, lambda, null);
-            }
-            case MUL -> {
-                push(a[0], 1, lambda, () -> zb);
-                push(a[1], 1, lambda, () -> za);
-            }
-            case DIV -> {
-                push(a[0], 1, lambda, () -> b.div(b.constant(1), zb));
-                push(a[1], -1, lambda, () -> b.div(zi, zb));
-            }
-            case POW -> {
-                push(a[0], 1, lambda, () -> b.mul(zb, b.pow(za, b.add(zb, -1))));
-                push(a[1], 1, lambda, () -> b.mul(zi, b.log(b.max(za, b.constant(TINY)))));
-            }
-            case POWC -> {
-                double e = params[0];
-                if (e == 1) {
-                    push(a[0], 1, lambda, null);
-                } else if (e == 2) {
-                    push(a[0], 2, lambda, () -> za);
-                } else if (e != 0) {
-                    push(a[0], 1, lambda, () -> b.mul(e, b.pow(za, e - 1)));
-                }
-            }
-            case EXP -> push(a[0], 1, lambda, () -> zi);
-            case LOG -> push(a[0], 1, lambda, () -> b.div(b.constant(1), za));
-            case SIN -> push(a[0], 1, lambda, () -> b.cos(za));
-            case COS -> push(a[0], -1, lambda, () -> b.sin(za));
-            case TAN -> push(a[0], 1, lambda, () -> b.add(b.pow(zi, 2), 1));
-            // tanh' = 4 sigmoid(2a) sigmoid(-2a) and sigmoid' = sigmoid(a) sigmoid(-a), as Primitive computes them
-            case TANH -> push(a[0], 1, lambda, () -> b.mul(4, b.mul(b.sigmoid(b.mul(2, za)), b.sigmoid(b.mul(-2, za)))));
-            case SIGMOID -> push(a[0], 1, lambda, () -> b.mul(zi, b.sigmoid(b.neg(za))));
-            case SQRT -> push(a[0], 1, lambda, () -> b.div(b.constant(0.5), zi));
-            case SOFTPLUS -> push(a[0], 1, lambda, () -> b.sigmoid(za));
-            case ABS -> push(a[0], 1, lambda, () -> sign(() -> za));
-            case RELU -> push(a[0], 1, lambda, () -> step(() -> za));
-            case MAX -> {
-                push(a[0], 1, lambda, () -> b.weightedSum(1, new double[] {-1}, above(zb, za)));
-                push(a[1], 1, lambda, () -> above(zb, za));
-            }
-            case MIN -> {
-                push(a[0], 1, lambda, () -> b.weightedSum(1, new double[] {-1}, above(za, zb)));
-                push(a[1], 1, lambda, () -> above(za, zb));
-            }
             case WEIGHTED_SUM -> {
                 for (int k = 0; k < a.length; k++) {
                     if (params[k + 1] != 0) {
@@ -595,28 +541,62 @@ public final class Adjoint {
                 }
             }
             case IMPLICIT -> throw new IllegalStateException("an implicit constraint outside a cyclic block");
-            default -> throw new IllegalStateException("no adjoint rule for " + f);
+            default -> {
+                // The primitive's own rule: a coefficient, and a partial built only when the
+                // multiplier's statement is written (null when it is 1, which the probe finds out).
+                double param = params.length > 0 ? params[0] : 0;
+                for (int k = 0; k < f.arity(); k++) {
+                    double c = f.adjointCoefficient(k, param);
+                    if (c == 0) {
+                        continue;
+                    }
+                    int arg = k;
+                    boolean unit = f.adjointPartial(k, probe, probe.any, probe.any, probe.any, param) == null;
+                    push(a[k], c, lambda, unit ? null : () -> f.adjointPartial(arg, expressions, za, zb, zi, param));
+                }
+            }
         }
     }
 
+    /** Whether the adjoint takes node partials from the primitive's rule (every primitive with arguments but these). */
+    private static boolean hasRule(Primitive f) {
+        return f.arity() > 0 && f != Primitive.WEIGHTED_SUM && f != Primitive.IMPLICIT;
+    }
+
+    /** The rules' algebra on this transformation's builder: each operation is a node of the gradient program. */
+    private final Expressions<Var> expressions = new Expressions<>() {
+        @Override public Var constant(double c) { return b.constant(c); }
+        @Override public Var apply(Primitive f, Var x) { return b.apply(f, x); }
+        @Override public Var apply(Primitive f, Var x, Var y) { return b.apply(f, x, y); }
+        @Override public Var affine(double c0, double c1, Var x) { return b.weightedSum(c0, new double[] {c1}, x); }
+        @Override public Var powc(Var x, double e) { return b.pow(x, e); }
+    };
+
+    private final Probe probe = new Probe(false);
+
     /**
-     * {@code [t > 0] = min(2 (relu(t) / (relu(t) + 4.9E-324)), 1)}, exactly 0 or 1 for finite t
-     * (see the class comment); t is built twice so that the expression prints inline.
+     * The rules' algebra run for what they would build, building nothing but (when asked) their
+     * constants: whether a partial is 1 (null), and the constants to create before the first
+     * multiplier.
      */
-    private Var step(Supplier<Var> t) {
-        Var ratio = b.div(b.relu(t.get()), b.add(b.relu(t.get()), TINY));
-        return b.min(b.mul(2, ratio), b.constant(1));
-    }
+    private final class Probe implements Expressions<Var> {
+        final Var any = new Var(b, -1);
+        private final boolean createConstants;
 
-    /** {@code [u > v] = step(u - v)}. */
-    private Var above(Var u, Var v) {
-        return step(() -> b.sub(u, v));
-    }
+        Probe(boolean createConstants) {
+            this.createConstants = createConstants;
+        }
 
-    /** {@code sign(t) = min(max(2 (t / (abs(t) + 4.9E-324)), -1), 1)}, exactly -1, 0 or 1 for finite t. */
-    private Var sign(Supplier<Var> t) {
-        Var ratio = b.div(t.get(), b.add(b.abs(t.get()), TINY));
-        return b.min(b.max(b.mul(2, ratio), b.constant(-1)), b.constant(1));
+        @Override public Var constant(double c) {
+            if (createConstants) {
+                b.constant(c);
+            }
+            return any;
+        }
+        @Override public Var apply(Primitive f, Var x) { return any; }
+        @Override public Var apply(Primitive f, Var x, Var y) { return any; }
+        @Override public Var affine(double c0, double c1, Var x) { return any; }
+        @Override public Var powc(Var x, double e) { return any; }
     }
 
     private void push(int j, double c, Var lambda, Supplier<Var> partial) {

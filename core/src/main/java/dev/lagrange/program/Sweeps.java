@@ -24,8 +24,8 @@ public final class Sweeps {
     // The hot switches are on the stored ordinal itself. Case labels must be constant expressions,
     // which ordinal() is not, and a switch on the enum constant looks the ordinal up through two
     // tables per node: loads that delay every mispredicted jump (most jumps, on a mixed program).
-    // The ordinals are restated here and checked against Primitive when the class loads; the
-    // exhaustive switch below stops the build when a primitive is added and not restated.
+    // The ordinals of the primitives with a fast case are restated here and checked against Primitive
+    // when the class loads; any other primitive takes the generic default case (a virtual call).
     private static final int INPUT = 0;
     private static final int CONSTANT = 1;
     private static final int IDENTITY = 2;
@@ -58,36 +58,23 @@ public final class Sweeps {
     static {
         for (Primitive f : PRIMITIVES) {
             ARITY[f.ordinal()] = f.arity();
-            int stated = switch (f) {
-                case INPUT -> INPUT;
-                case CONSTANT -> CONSTANT;
-                case IDENTITY -> IDENTITY;
-                case IMPLICIT -> IMPLICIT;
-                case NEG -> NEG;
-                case ADD -> ADD;
-                case SUB -> SUB;
-                case MUL -> MUL;
-                case DIV -> DIV;
-                case POW -> POW;
-                case POWC -> POWC;
-                case EXP -> EXP;
-                case LOG -> LOG;
-                case SIN -> SIN;
-                case COS -> COS;
-                case TAN -> TAN;
-                case TANH -> TANH;
-                case SIGMOID -> SIGMOID;
-                case SQRT -> SQRT;
-                case ABS -> ABS;
-                case RELU -> RELU;
-                case MAX -> MAX;
-                case MIN -> MIN;
-                case SOFTPLUS -> SOFTPLUS;
-                case WEIGHTED_SUM -> WEIGHTED_SUM;
-            };
-            if (stated != f.ordinal()) {
-                throw new IllegalStateException("Sweeps states ordinal " + stated + " for " + f + ", which has "
-                        + f.ordinal());
+        }
+        // Every restated ordinal above must be its primitive's: checked by name, so a primitive added
+        // without a fast case here needs nothing (it takes the generic default cases), and a reordering
+        // of Primitive stops the class from loading, at once, in every test.
+        for (java.lang.reflect.Field field : Sweeps.class.getDeclaredFields()) {
+            if (field.getType() == int.class && java.lang.reflect.Modifier.isStatic(field.getModifiers())
+                    && !field.getName().equals("VECTOR")) {
+                try {
+                    int stated = field.getInt(null);
+                    int actual = Primitive.valueOf(field.getName()).ordinal();
+                    if (stated != actual) {
+                        throw new IllegalStateException("Sweeps states ordinal " + stated + " for " + field.getName()
+                                + ", which has " + actual);
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
             }
         }
     }
@@ -157,10 +144,14 @@ public final class Sweeps {
                 case MIN -> v = Primitive.MIN.value(a, b, q);
                 case SOFTPLUS -> v = Primitive.SOFTPLUS.value(a, b, q);
                 default -> {
-                    // A vector node, dispatched here so that scalar nodes pay no extra test. It
-                    // writes slots other than lastSlot, so the register copy stays valid.
-                    VectorKernels.forward(p, i, x, z);
-                    continue;
+                    if (op[i] < VECTOR) {
+                        v = PRIMITIVES[op[i]].value(a, b, q); // a primitive without a fast case
+                    } else {
+                        // A vector node, dispatched here so that scalar nodes pay no extra test. It
+                        // writes slots other than lastSlot, so the register copy stays valid.
+                        VectorKernels.forward(p, i, x, z);
+                        continue;
+                    }
                 }
             }
             lastSlot = slot == null ? i : slot[i];

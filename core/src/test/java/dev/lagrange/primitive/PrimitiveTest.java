@@ -86,6 +86,29 @@ class PrimitiveTest {
         }
     }
 
+    /** The second partials against forward mode of order 2, the primitive's own independent rule. */
+    @ParameterizedTest
+    @MethodSource("localFunctions")
+    void secondPartialsMatchForwardModeOfOrderTwo(Primitive f) {
+        Random random = new Random(4711 + f.ordinal());
+        double[] h = new double[3];
+        for (int s = 0; s < SAMPLES; s++) {
+            Point q = Point.sample(f, random);
+            if (kinkWithin(f, q, 1e-3)) {
+                continue;
+            }
+            DerivativeStructure a = new DerivativeStructure(2, 2, 0, q.a);
+            DerivativeStructure b = new DerivativeStructure(2, 2, 1, q.b);
+            DerivativeStructure ds = f.value(a, b, q.p);
+            f.secondPartials(q.a, q.b, q.p, f.value(q.a, q.b, q.p), h);
+            assertClose(ds.getPartialDerivative(2, 0), h[0], 1e-12, f + " d2f/da2 at " + q);
+            if (f.arity() == 2) {
+                assertClose(ds.getPartialDerivative(1, 1), h[1], 1e-12, f + " d2f/dadb at " + q);
+                assertClose(ds.getPartialDerivative(0, 2), h[2], 1e-12, f + " d2f/db2 at " + q);
+            }
+        }
+    }
+
     @Test
     void kinkConventions() {
         double[] d = new double[2];

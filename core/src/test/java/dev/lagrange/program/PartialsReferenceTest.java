@@ -26,9 +26,11 @@ class PartialsReferenceTest {
      * included, since the references are taken at the exact double argument).
      */
     private static final double ULPS = 4 * Math.ulp(1.0);
+    /** Second partials combine a few more roundings (-2 z tanh'(a), -a d^3): eight ulps. */
+    private static final double SECOND_ULPS = 8 * Math.ulp(1.0);
     private static final Set<String> MAPS = Set.of("exp", "tanh", "sigmoid");
 
-    record Point(String function, double argument, double value, double derivative) {
+    record Point(String function, double argument, double value, double derivative, double second) {
         @Override
         public String toString() {
             return function + "(" + argument + ")";
@@ -41,7 +43,8 @@ class PartialsReferenceTest {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         return text.lines().filter(l -> !l.startsWith("#")).map(l -> l.split(" "))
-                .map(f -> new Point(f[0], Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3])));
+                .map(f -> new Point(f[0], Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                        Double.parseDouble(f[4])));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -51,6 +54,14 @@ class PartialsReferenceTest {
         double z = f.value(p.argument(), 0, 0);
         assertRelative(p.value(), z, ULPS, "value");
         assertRelative(p.derivative(), f.partialA(p.argument(), 0, 0, z), ULPS, "partial");
+        double second = f.partialAA(p.argument(), 0, 0, z);
+        if (Double.isInfinite(p.second())) {
+            assertEquals(p.second(), second, "a second partial beyond the doubles");
+        } else if (Math.abs(p.second()) < Double.MIN_NORMAL) {
+            assertTrue(Math.abs(second) < 1e-300, "second partial " + second + ", expected below the normal doubles");
+        } else {
+            assertRelative(p.second(), second, SECOND_ULPS, "second partial");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -129,10 +129,13 @@ final class RandomPrograms {
             default -> {
                 int a = pick();
                 if (f.arity() == 1) {
-                    v = b.apply(f, squash(a));
-                    double ba = bounded(a);
+                    // a primitive declared on positive numbers gets one in (0.2, 2.2)
+                    boolean positive = f.domain(0) == dev.lagrange.primitive.Domain.POSITIVE;
+                    v = b.apply(f, positive ? positive(a) : squash(a));
+                    double ba = positive ? 2.2 : bounded(a);
                     bv = switch (f) {
-                        case EXP -> Math.exp(ba);
+                        case EXP, EXPM1 -> Math.exp(ba);
+                        case ERF, ATAN -> 1.6;
                         case SOFTPLUS -> ba + 1;
                         case SIN, COS, TANH, SIGMOID -> 1;
                         default -> ba;
