@@ -62,7 +62,7 @@ final class Dot {
                 // A vector node's local derivative is a Jacobian block, not one number: the edge names its primitive.
                 for (int j : a) {
                     s.append("  n").append(j).append(" -> n").append(i).append(" [label=")
-                            .append(quote(p.vectorPrimitive(i).symbol())).append("];\n");
+                            .append(quote(p.symbol(i))).append("];\n");
                 }
                 continue;
             }

@@ -1083,10 +1083,16 @@ public final class LagParser {
         int second = pos;
         Operand exponent = unary();
         depth--;
-        if (isVector(base) || isVector(exponent)) {
-            Operand v = isVector(base) ? base : exponent;
-            fail(opTok, "'" + span(first, pos) + "': '^' takes scalars but '" + span(isVector(base) ? first : second,
-                    isVector(base) ? opTok : pos) + "' " + describeShape(v));
+        if (isVector(base) && exponent.isConstant()) {
+            return Operand.made(b.map(Primitive.POWC, exponent.c, base.var)); // entry by entry
+        }
+        if (isVector(exponent)) {
+            fail(opTok, "'" + span(first, pos) + "': the exponent of '^' is a scalar but '" + span(second, pos) + "' "
+                    + describeShape(exponent));
+        }
+        if (isVector(base)) {
+            fail(opTok, "'" + span(first, pos) + "': '^' of a vector takes a constant exponent, but '" + span(second, pos)
+                    + "' is a variable");
         }
         return combine(CARET, base, exponent);
     }
@@ -1224,6 +1230,15 @@ public final class LagParser {
         Spans text = new Spans();
         List<Operand> args = arguments(text);
         int n = args.size();
+        if (n == 2 && f.arity() == 2 && f != Primitive.IMPLICIT && isVector(args.get(0)) && isVector(args.get(1))) {
+            int w0 = b.width(args.get(0).var);
+            int w1 = b.width(args.get(1).var);
+            if (w0 != w1) {
+                fail(tok, "'" + f.symbol() + "(" + text.get(0) + ", " + text.get(1) + ")': '" + text.get(0) + "' has "
+                        + entries(w0) + " but '" + text.get(1) + "' has " + entries(w1));
+            }
+            return Operand.made(b.zip(f, args.get(0).var, args.get(1).var)); // max(v, w): entry by entry
+        }
         for (int k = 0; k < n; k++) {
             Operand a = args.get(k);
             if (!isVector(a)) {
@@ -1236,7 +1251,8 @@ public final class LagParser {
                 return Operand.made(b.vectorAffine(args.get(0).c, args.get(1).c, a.var)); // wsum(c0, c1, v)
             }
             fail(tok, f.symbol() + " takes scalars but '" + text.get(k) + "' " + describeShape(a)
-                    + " (exp, tanh, sigmoid and relu apply to each entry of a vector)");
+                    + " (a function of one argument applies to each entry of a vector, one of two arguments to"
+                    + " each pair of entries of two vectors of one width)");
         }
         if (f == Primitive.WEIGHTED_SUM) {
             return weightedSum(tok, args);
@@ -1569,7 +1585,7 @@ public final class LagParser {
 
     /**
      * {@code left op right} where an operand is a vector or the operator is {@code @}: {@code @} is
-     * a matrix-vector product, {@code + - *} act entry by entry on vectors of one width, and a
+     * a matrix-vector product, {@code + - * /} act entry by entry on vectors of one width, and a
      * constant or scalar variable times a vector (or a vector divided by a constant) scales it.
      */
     private Operand vectorBinary(byte op, Operand left, Operand right, String whole, String l, String r, int tok) {
@@ -1588,8 +1604,8 @@ public final class LagParser {
         if (op == SLASH && lv && right.isConstant()) {
             return Operand.made(b.scale(1 / right.c, productAhead(left, l, tok).var));
         }
-        if (op == SLASH) {
-            fail(tok, where + "a vector can only be divided by a constant, and nothing by a vector; '"
+        if (op == SLASH && lv != rv) {
+            fail(tok, where + "a vector can only be divided by a constant or, entry by entry, by a vector of its width; '"
                     + (lv ? r : l) + "' " + describeShape(lv ? right : left));
         }
         if (lv != rv && (op == PLUS || op == MINUS) && (lv ? right : left).isConstant()) {
@@ -1614,6 +1630,7 @@ public final class LagParser {
         return Operand.made(switch (op) {
             case PLUS -> b.vectorAdd(left.var, right.var);
             case MINUS -> b.vectorSub(left.var, right.var);
+            case SLASH -> b.zip(Primitive.DIV, left.var, right.var);
             default -> b.hadamard(left.var, right.var);
         });
     }

@@ -317,9 +317,11 @@ public final class LagPrinter {
             vectorExpression(i);
             return;
         }
-        Primitive f = p.primitive(i);
-        int[] a = p.arguments(i);
-        double[] c = p.parameters(i);
+        scalarExpression(p.primitive(i), p.arguments(i), p.parameters(i));
+    }
+
+    /** {@code f} applied to the nodes a with parameters c, as the parser reads it: of scalars, or entry by entry of vectors. */
+    private void scalarExpression(Primitive f, int[] a, double[] c) {
         switch (f) {
             case NEG -> {
                 out.append('-');
@@ -417,7 +419,10 @@ public final class LagPrinter {
                 }
                 list('[', a, ']');
             }
-            default -> call(f.symbol(), a); // maps and reductions: the function of that name
+            // v / w, v ^ 3, max(v, w), tanh(v): the scalar forms, which the parser applies entry by entry
+            case MAP -> scalarExpression(p.scalarFunction(i), a, new double[] {p.parameters(i)[2]});
+            case ZIP -> scalarExpression(p.scalarFunction(i), a, new double[0]);
+            default -> call(p.symbol(i), a); // reductions: the function of that name
         }
     }
 
@@ -488,12 +493,17 @@ public final class LagPrinter {
             return switch (p.vectorPrimitive(j)) {
                 case MATVEC, MATVEC_T, ADD, SUB, HADAMARD, SCALE, SCALE_BY, ELEMENT -> false;
                 case AFFINE -> Math.abs(p.parameters(j)[2]) != 1;
+                case MAP, ZIP -> isCall(p.scalarFunction(j), 1); // v / w and v ^ 3 are operators
                 default -> true;
             };
         }
-        return switch (p.primitive(j)) {
+        return isCall(p.primitive(j), p.arity(j));
+    }
+
+    private static boolean isCall(Primitive f, int arity) {
+        return switch (f) {
             case NEG, ADD, SUB, MUL, DIV, POWC -> false;
-            case WEIGHTED_SUM -> p.arity(j) != 1;
+            case WEIGHTED_SUM -> arity != 1;
             default -> true;
         };
     }

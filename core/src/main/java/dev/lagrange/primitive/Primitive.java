@@ -1,7 +1,6 @@
 package dev.lagrange.primitive;
 
 import static dev.lagrange.primitive.Primitive.Flag.FUNCTION;
-import static dev.lagrange.primitive.Primitive.Flag.MAP;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -162,7 +161,7 @@ public enum Primitive {
             return p == Math.rint(p) && Math.abs(p) < Integer.MAX_VALUE ? a.pow((int) p) : a.pow(p);
         }
     },
-    EXP("exp", 1, FUNCTION, MAP) {
+    EXP("exp", 1, FUNCTION) {
         @Override public double value(double a, double b, double p) { return Math.exp(a); }
         @Override public double partialA(double a, double b, double p, double z) { return z; }
         @Override public double partialAA(double a, double b, double p, double z) { return z; }
@@ -202,7 +201,7 @@ public enum Primitive {
         }
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.tan(); }
     },
-    TANH("tanh", 1, FUNCTION, MAP) {
+    TANH("tanh", 1, FUNCTION) {
         @Override public double value(double a, double b, double p) { return Math.tanh(a); }
         /**
          * {@code 1 - tanh(a)^2 = 4 sigmoid(2a) sigmoid(-2a)}: both sigmoids read {@code u = exp(-2|a|)},
@@ -224,7 +223,7 @@ public enum Primitive {
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.tanh(); }
     },
     /** {@code z = 1 / (1 + exp(-a))}, evaluated without overflow for either sign of a. */
-    SIGMOID("sigmoid", 1, FUNCTION, MAP) {
+    SIGMOID("sigmoid", 1, FUNCTION) {
         @Override public double value(double a, double b, double p) {
             if (a >= 0) {
                 return 1 / (1 + Math.exp(-a));
@@ -272,7 +271,7 @@ public enum Primitive {
             return a.getValue() == 0 ? a.multiply(0) : a.abs();
         }
     },
-    RELU("relu", 1, Domain.NONZERO, FUNCTION, MAP) {
+    RELU("relu", 1, Domain.NONZERO, FUNCTION) {
         @Override public double value(double a, double b, double p) { return a > 0 ? a : 0; }
         @Override public double partialA(double a, double b, double p, double z) { return a > 0 ? 1 : 0; }
         @Override public double partialAA(double a, double b, double p, double z) { return 0; }
@@ -431,9 +430,7 @@ public enum Primitive {
     /** What a primitive is besides its mathematics. */
     public enum Flag {
         /** Called by its name in {@code .lag}, {@code name(...)}; the name is then a reserved word. */
-        FUNCTION,
-        /** Applies entry by entry to a vector argument ({@code tanh(v)}). */
-        MAP
+        FUNCTION
     }
 
     private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
@@ -565,9 +562,12 @@ public enum Primitive {
         return flags.contains(Flag.FUNCTION);
     }
 
-    /** Whether it also applies entry by entry to a vector ({@code tanh(v)}, one vector node). */
+    /**
+     * Whether {@code .lag} also applies it entry by entry to a vector ({@code tanh(v)}, one
+     * {@link VectorPrimitive#MAP} node): every function of one argument.
+     */
     public boolean isElementwise() {
-        return flags.contains(Flag.MAP);
+        return arity == 1 && isFunction();
     }
 
     /** 0 for sources, 1 or 2, or {@link #VARIADIC}. */

@@ -19,7 +19,8 @@ import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
  *                (no arguments; the bases only label entries: x[1], W[1,1] for bases 1)
  *                a sparse matrix's values:              p = (first, w, 0, rowBase, colBase, m, n, rowStart[0..m], col[0..w))
  *   MATVEC       z = W a, W m x n row-major             p = (m, n)         (W, a)
- *   TANH ... EXP z_k = f(a_k)                           p = (w)            (a)
+ *   MAP          z_k = f(a_k), f a scalar primitive     p = (w, f.ordinal, f's parameter) (a)
+ *   ZIP          z_k = f(a_k, b_k), f a scalar primitive p = (w, f.ordinal) (a, b)
  *   ADD/SUB/HADAMARD  z_k = a_k (+ - *) b_k             p = (w)            (a, b)
  *   COPY         z = a                                  p = (w)            (a)
  *   SCALE        z = c a                                p = (w, c)         (a)
@@ -194,42 +195,102 @@ public enum VectorPrimitive {
         @Override double derivative(double a, double f) { return 1; }
         @Override DerivativeStructure scalar(DerivativeStructure a) { return a; }
     },
-    TANH("tanh", 1, 1) {
+    /**
+     * {@code z_k = f(a_k)} for a scalar primitive f of one argument and its constant parameter (the
+     * exponent of {@code ^}): one elementwise map for every function, its value, derivative and
+     * forward mode taken from f's own declaration, so {@code tanh(v)} differentiates exactly as
+     * {@code tanh(x)} does.
+     */
+    MAP("map", 1, 3) {
+        @Override public String symbol(double[] p, int c) { return scalar(p, c).symbol(); }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            Primitive g = scalar(p, c);
+            double q = p[c + 2];
             for (int k = 0, w = (int) p[c]; k < w; k++) {
-                f[fo + k] = Math.tanh(z[a + k]);
+                f[fo + k] = g.value(z[a + k], 0, q);
             }
         }
-        @Override double derivative(double a, double f) { return Primitive.TANH.partialA(a, 0, 0, f); }
-        @Override DerivativeStructure scalar(DerivativeStructure a) { return Primitive.TANH.value(a, null, 0); }
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            Primitive g = scalar(p, c);
+            double q = p[c + 2];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                double l = lambda[lo + k];
+                if (l != 0) {
+                    dst[da + k] += l * g.partialA(z[a + k], 0, q, f[fo + k]);
+                }
+            }
+        }
+        @Override public void vjpRow(int r, double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] seed, double[] dst, int da, int db) {
+            dst[da + r] += scalar(p, c).partialA(z[a + r], 0, p[c + 2], f[fo + r]);
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            Primitive g = scalar(p, c);
+            double q = p[c + 2];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dz[o + k] = times(t[ta + k], g.partialA(z[a + k], 0, q, f[fo + k]));
+            }
+        }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            Primitive g = scalar(p, c);
+            double q = p[c + 2];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = g.value(z[a + k], null, q);
+            }
+        }
     },
-    RELU("relu", 1, 1) {
+    /**
+     * {@code z_k = f(a_k, b_k)} for a scalar primitive f of two arguments: the entrywise form of any
+     * binary rule ({@code a / b}, {@code max(a, b)}), which the adjoint program of a map needs when
+     * the map's partial is written with one. Sums, differences and products have their own faster nodes.
+     */
+    ZIP("zip", 2, 2) {
+        @Override public String symbol(double[] p, int c) { return scalar(p, c).symbol(); }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+            Primitive g = scalar(p, c);
             for (int k = 0, w = (int) p[c]; k < w; k++) {
-                double v = z[a + k];
-                f[fo + k] = v > 0 ? v : 0;
+                f[fo + k] = g.value(z[a + k], z[b + k], 0);
             }
         }
-        @Override double derivative(double a, double f) { return a > 0 ? 1 : 0; }
-        @Override DerivativeStructure scalar(DerivativeStructure a) { return Primitive.RELU.value(a, null, 0); }
-    },
-    SIGMOID("sigmoid", 1, 1) {
-        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+        @Override public void vjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] lambda, int lo, double[] dst, int da, int db) {
+            Primitive g = scalar(p, c);
             for (int k = 0, w = (int) p[c]; k < w; k++) {
-                f[fo + k] = Primitive.SIGMOID.value(z[a + k], 0, 0);
+                double l = lambda[lo + k];
+                if (l != 0) {
+                    double x = z[a + k];
+                    double y = z[b + k];
+                    dst[da + k] += l * g.partialA(x, y, 0, f[fo + k]);
+                    dst[db + k] += l * g.partialB(x, y, 0, f[fo + k]);
+                }
             }
         }
-        @Override double derivative(double a, double f) { return Primitive.SIGMOID.partialA(a, 0, 0, f); }
-        @Override DerivativeStructure scalar(DerivativeStructure a) { return Primitive.SIGMOID.value(a, null, 0); }
-    },
-    EXP("exp", 1, 1) {
-        @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
+        @Override public void vjpRow(int r, double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] seed, double[] dst, int da, int db) {
+            Primitive g = scalar(p, c);
+            dst[da + r] += g.partialA(z[a + r], z[b + r], 0, f[fo + r]);
+            dst[db + r] += g.partialB(z[a + r], z[b + r], 0, f[fo + r]);
+        }
+        @Override public void jvp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, double[] dz, int o) {
+            Primitive g = scalar(p, c);
             for (int k = 0, w = (int) p[c]; k < w; k++) {
-                f[fo + k] = Math.exp(z[a + k]);
+                double x = z[a + k];
+                double y = z[b + k];
+                dz[o + k] = times(t[ta + k], g.partialA(x, y, 0, f[fo + k]))
+                        + times(t[tb + k], g.partialB(x, y, 0, f[fo + k]));
             }
         }
-        @Override double derivative(double a, double f) { return f; }
-        @Override DerivativeStructure scalar(DerivativeStructure a) { return a.exp(); }
+        @Override public void value(DerivativeStructure[] z, int a, int b, double[] p, int c,
+                DerivativeStructure[] f, int fo) {
+            Primitive g = scalar(p, c);
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                f[fo + k] = g.value(z[a + k], z[b + k], 0);
+            }
+        }
     },
     ADD("+", 2, 1) {
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
@@ -926,6 +987,16 @@ public enum VectorPrimitive {
         return symbol;
     }
 
+    /** The symbol of the node whose parameters start at {@code p[c]}: a map's is its function's ({@code tanh}). */
+    public String symbol(double[] p, int c) {
+        return symbol;
+    }
+
+    /** The scalar primitive a {@link #MAP} or {@link #ZIP} node applies, from its parameters. */
+    public static Primitive scalar(double[] p, int c) {
+        return Primitive.ofOrdinal((int) p[c + 1]);
+    }
+
     /** The number of arguments: 0, 1 or 2, or {@link #VARIADIC} for STACK. */
     public int arity() {
         return arity;
@@ -993,7 +1064,7 @@ public enum VectorPrimitive {
     public void vjpRow(int r, double[] z, int a, int b, double[] p, int c, double[] f, int fo,
             double[] seed, double[] dst, int da, int db) {
         switch (this) {
-            case COPY, TANH, RELU, SIGMOID, EXP, STEP -> dst[da + r] += derivative(z[a + r], f[fo + r]);
+            case COPY, STEP -> dst[da + r] += derivative(z[a + r], f[fo + r]);
             case ADD, SUB -> {
                 dst[da + r] += 1;
                 dst[db + r] += this == ADD ? 1 : -1;
@@ -1057,7 +1128,7 @@ public enum VectorPrimitive {
         int first = 0;
         int count = argWidth;
         switch (this) {
-            case COPY, TANH, RELU, SIGMOID, EXP, ADD, SUB, HADAMARD, SCALE, AFFINE -> {
+            case COPY, MAP, ZIP, ADD, SUB, HADAMARD, SCALE, AFFINE -> {
                 first = r;
                 count = 1;
             }

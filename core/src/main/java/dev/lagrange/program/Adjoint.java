@@ -255,10 +255,8 @@ public final class Adjoint {
             case MATVEC -> b.matvec(za, zb);
             case MATVEC_T -> b.matvecTransposed(zb, za);
             case OUTER -> b.outer(za, zb);
-            case TANH -> b.map(Primitive.TANH, za);
-            case RELU -> b.map(Primitive.RELU, za);
-            case SIGMOID -> b.map(Primitive.SIGMOID, za);
-            case EXP -> b.map(Primitive.EXP, za);
+            case MAP -> b.map(VectorPrimitive.scalar(c, 0), c[2], za);
+            case ZIP -> b.zip(VectorPrimitive.scalar(c, 0), za, zb);
             case STEP -> b.step(za);
             case AFFINE -> b.vectorAffine(c[1], c[2], za);
             case ADD -> b.vectorAdd(za, zb);
@@ -420,13 +418,13 @@ public final class Adjoint {
                 push(a[0], 1, lambda, null);
                 push(a[1], -1, lambda, null);
             }
-            // tanh' = 4 sigmoid(2a) sigmoid(-2a) and sigmoid' = sigmoid(a) sigmoid(-a), as Primitive computes them
-            case TANH -> pushWhole(a[0], 1, () -> b.hadamard(lambda, b.scale(4, b.hadamard(
-                    b.map(Primitive.SIGMOID, b.scale(2, za)), b.map(Primitive.SIGMOID, b.scale(-2, za))))));
-            case SIGMOID -> pushWhole(a[0], 1, () -> b.hadamard(lambda, b.hadamard(zi,
-                    b.map(Primitive.SIGMOID, b.scale(-1, za)))));
-            case EXP -> pushWhole(a[0], 1, () -> b.hadamard(lambda, zi));
-            case RELU -> pushWhole(a[0], 1, () -> b.hadamard(lambda, b.step(za)));
+            // The scalar rule written with vector nodes, entry for entry its operations
+            case MAP -> pushMapped(a[0], 0, VectorPrimitive.scalar(c, 0), za, null, zi, c[2], lambda, w);
+            case ZIP -> {
+                Primitive g = VectorPrimitive.scalar(c, 0);
+                pushMapped(a[0], 0, g, za, zb, zi, 0, lambda, w);
+                pushMapped(a[1], 1, g, za, zb, zi, 0, lambda, w);
+            }
             case AFFINE -> pushWhole(a[0], 1, () -> b.scale(c[2], lambda));
             case SCALE -> pushWhole(a[0], 1, () -> b.scale(c[1], lambda));
             case HADAMARD -> {
@@ -507,6 +505,58 @@ public final class Adjoint {
             dots[r] = b.dot(b.stack(entries), v);
         }
         return b.stack(dots);
+    }
+
+    /**
+     * Pushes {@code lambda ⊙ df/d(argument k)} of an elementwise map or zip of g to argument j: g's own
+     * scalar rule ({@link Primitive#adjointPartial}) written with vector nodes, entry for entry its
+     * operations, so the vector adjoint agrees with back-substitution to the last bit.
+     */
+    private void pushMapped(int j, int k, Primitive g, Var za, Var zb, Var zi, double q, Var lambda, int w) {
+        double coefficient = g.adjointCoefficient(k, q);
+        if (coefficient == 0) {
+            return;
+        }
+        pushWhole(j, 1, () -> {
+            Var partial = g.adjointPartial(k, new EntryExpressions(w), za, zb, zi, q);
+            Var product = partial == null ? lambda : b.hadamard(lambda, partial);
+            return coefficient == 1 ? product : b.scale(coefficient, product);
+        });
+    }
+
+    /**
+     * The scalar rules' algebra on vectors of one width, each operation the vector node that computes
+     * it entry by entry: {@code MUL} a Hadamard product, {@code c0 + c1 a} an affine node, a unary
+     * function its map, any other binary primitive its zip, {@code [t > 0]} the STEP node.
+     */
+    private final class EntryExpressions implements Expressions<Var> {
+        private final int w;
+
+        EntryExpressions(int w) {
+            this.w = w;
+        }
+
+        @Override public Var constant(double c) { return broadcast(b.constant(c), w); }
+        @Override public Var apply(Primitive f, Var x) {
+            return f == Primitive.NEG ? b.scale(-1, x) : b.map(f, x);
+        }
+        @Override public Var apply(Primitive f, Var x, Var y) {
+            return switch (f) {
+                case MUL -> b.hadamard(x, y);
+                case ADD -> b.vectorAdd(x, y);
+                case SUB -> b.vectorSub(x, y);
+                default -> b.zip(f, x, y);
+            };
+        }
+        @Override public Var affine(double c0, double c1, Var x) {
+            return c0 == 0 ? b.scale(c1, x) : b.vectorAffine(c0, c1, x);
+        }
+        @Override public Var powc(Var x, double e) {
+            return e == 2 ? b.hadamard(x, x) : b.map(Primitive.POWC, e, x);
+        }
+        @Override public Var step(Supplier<Var> t) {
+            return b.step(t.get());
+        }
     }
 
     /** {@code (s, ..., s)}, w times: a scalar broadcast over a vector, exactly (a stack). */

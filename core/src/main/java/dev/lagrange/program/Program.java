@@ -131,6 +131,21 @@ public final class Program {
         return op[i] >= VectorPrimitive.BASE ? VectorPrimitive.ofCode(op[i]) : null;
     }
 
+    /** Node {@code i}'s function name or symbol, for messages: {@code sin}, {@code +}, {@code @}, {@code tanh} of a map. */
+    public String symbol(int i) {
+        return op[i] >= VectorPrimitive.BASE ? VectorPrimitive.ofCode(op[i]).symbol(params, paramStart[i])
+                : Primitive.ofOrdinal(op[i]).symbol();
+    }
+
+    /** The scalar primitive node {@code i} applies: its own, or the function of an elementwise map or zip; else null. */
+    public Primitive scalarFunction(int i) {
+        if (op[i] < VectorPrimitive.BASE) {
+            return Primitive.ofOrdinal(op[i]);
+        }
+        return op[i] == VectorPrimitive.MAP.code() || op[i] == VectorPrimitive.ZIP.code()
+                ? VectorPrimitive.scalar(params, paramStart[i]) : null;
+    }
+
     /** The first value slot of node {@code i}. */
     public int slot(int i) {
         return slot == null ? i : slot[i];
@@ -1067,17 +1082,41 @@ public final class Program {
             }
         }
 
-        /** {@code f(a_k)} for each entry of a, for f one of TANH, RELU, SIGMOID, EXP. */
+        /** {@code f(a_k)} for each entry of a, for f a scalar primitive of one argument without parameter ({@code tanh}). */
         public Var map(Primitive f, Var a) {
-            VectorPrimitive g = switch (f) {
-                case TANH -> VectorPrimitive.TANH;
-                case RELU -> VectorPrimitive.RELU;
-                case SIGMOID -> VectorPrimitive.SIGMOID;
-                case EXP -> VectorPrimitive.EXP;
-                default -> throw new IllegalArgumentException("no elementwise vector form of " + f.symbol()
-                        + ": use tanh, relu, sigmoid or exp");
-            };
-            return elementwise(g, a);
+            if (f.hasParameter()) {
+                throw new IllegalArgumentException(f.symbol() + " takes a parameter: use map(f, parameter, a)");
+            }
+            return map(f, 0, a);
+        }
+
+        /** {@code f(a_k; p)} for each entry of a, for f a scalar primitive of one argument and p its parameter ({@code a_k ^ p}). */
+        public Var map(Primitive f, double parameter, Var a) {
+            if (!f.isElementwise() && f != Primitive.POWC) {
+                throw new IllegalArgumentException("map needs a function of one argument or ^, not " + f.symbol()
+                        + (f == Primitive.NEG ? ": use scale(-1, a)" : ""));
+            }
+            int w = sameWidth(VectorPrimitive.MAP, new Var[] {a});
+            return vectorNode(VectorPrimitive.MAP, null, new double[] {w, f.ordinal(), parameter}, w, 1, a);
+        }
+
+        /**
+         * {@code f(a_k, b_k)} for each pair of entries, for f a scalar primitive of two arguments
+         * ({@code max}, {@code /}); a sum, difference or product is its own node ({@link #vectorAdd}, ...).
+         */
+        public Var zip(Primitive f, Var a, Var b) {
+            switch (f) {
+                case ADD -> { return vectorAdd(a, b); }
+                case SUB -> { return vectorSub(a, b); }
+                case MUL -> { return hadamard(a, b); }
+                default -> {
+                    if (f.arity() != 2 || f == Primitive.IMPLICIT) {
+                        throw new IllegalArgumentException("zip needs a primitive of two arguments, not " + f.symbol());
+                    }
+                }
+            }
+            int w = sameWidth(VectorPrimitive.ZIP, new Var[] {a, b});
+            return vectorNode(VectorPrimitive.ZIP, null, new double[] {w, f.ordinal()}, w, 1, a, b);
         }
 
         /** {@code a + b} entry by entry. */

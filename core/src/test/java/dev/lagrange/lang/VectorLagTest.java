@@ -124,6 +124,48 @@ class VectorLagTest {
         }
     }
 
+    /**
+     * A function of one argument maps over a vector, one of two arguments (and {@code /}) zips two
+     * vectors, {@code ^} with a constant exponent maps: each is one vector node, its entries the scalar
+     * function's values, its gradient the closed form.
+     */
+    @Test
+    void scalarFunctionsApplyEntryByEntry() {
+        Program p = Lag.parse("""
+                input x[1..3, 1] = [0.5, 1.5, 2.5]
+                input y[1..3, 1] = [2, -1, 0.25]
+                a = log(x)
+                q = x / y
+                c = x ^ 3
+                m = max(x, y)
+                f = sum(a) + dot(q, y) + sum(c) + sum(m) + sum(atan(y))
+                output f
+                """);
+        for (String name : List.of("a", "q", "c", "m")) {
+            assertEquals(3, p.width(p.nodeNamed(name)), name + " is one vector node");
+        }
+        assertEquals(Primitive.DIV, p.scalarFunction(p.nodeNamed("q")));
+        assertEquals(Primitive.POWC, p.scalarFunction(p.nodeNamed("c")));
+        double[] x = {0.5, 1.5, 2.5};
+        double[] y = {2, -1, 0.25};
+        double f = 0;
+        double[] gx = new double[3];
+        double[] gy = new double[3];
+        for (int k = 0; k < 3; k++) {
+            f += Math.log(x[k]) + x[k] / y[k] * y[k] + x[k] * x[k] * x[k] + Math.max(x[k], y[k]) + Math.atan(y[k]);
+            boolean xWins = x[k] > y[k];
+            gx[k] = 1 / x[k] + 1 + 3 * x[k] * x[k] + (xWins ? 1 : 0);
+            gy[k] = (xWins ? 0 : 1) + 1 / (1 + y[k] * y[k]); // d(x/y * y)/dy = 0
+        }
+        assertEquals(f, Lag.values(p)[p.slot(p.objective())], 1e-14);
+        double[] g = Lag.gradient(p);
+        for (int k = 0; k < 3; k++) {
+            assertEquals(gx[k], g[k], 1e-14, "df/dx[" + (k + 1) + "]");
+            assertEquals(gy[k], g[3 + k], 1e-14, "df/dy[" + (k + 1) + "]");
+        }
+        assertRoundTrip(p);
+    }
+
     private static double objective(Program p, double[] x) {
         double[] z = new double[p.slotCount()];
         dev.lagrange.program.Sweeps.forward(p, x, z);
@@ -162,8 +204,8 @@ class VectorLagTest {
             {"m", VectorPrimitive.MATVEC, 2}, {"a", VectorPrimitive.ADD, 3}, {"d", VectorPrimitive.SUB, 3},
             {"e", VectorPrimitive.HADAMARD, 3}, {"c", VectorPrimitive.SCALE, 3}, {"c2", VectorPrimitive.SCALE, 3},
             {"q", VectorPrimitive.SCALE, 3}, {"n", VectorPrimitive.SCALE, 3}, {"t", VectorPrimitive.SCALE_BY, 3},
-            {"t2", VectorPrimitive.SCALE_BY, 3}, {"r", VectorPrimitive.RELU, 3}, {"g", VectorPrimitive.SIGMOID, 3},
-            {"x", VectorPrimitive.EXP, 3}, {"k", VectorPrimitive.SOFTMAX, 3}, {"l", VectorPrimitive.LOGSUMEXP, 1},
+            {"t2", VectorPrimitive.SCALE_BY, 3}, {"r", VectorPrimitive.MAP, 3}, {"g", VectorPrimitive.MAP, 3},
+            {"x", VectorPrimitive.MAP, 3}, {"k", VectorPrimitive.SOFTMAX, 3}, {"l", VectorPrimitive.LOGSUMEXP, 1},
             {"o", VectorPrimitive.SUM, 1}, {"w", VectorPrimitive.CROSS_ENTROPY, 1}, {"cp", VectorPrimitive.COPY, 3},
         };
         for (Object[] e : expected) {
@@ -171,6 +213,10 @@ class VectorLagTest {
             assertEquals(e[1], p.vectorPrimitive(i), (String) e[0]);
             assertEquals(e[2], p.width(i), (String) e[0]);
         }
+        assertEquals(dev.lagrange.primitive.Primitive.RELU, p.scalarFunction(p.nodeNamed("r")));
+        assertEquals(dev.lagrange.primitive.Primitive.SIGMOID, p.scalarFunction(p.nodeNamed("g")));
+        assertEquals(dev.lagrange.primitive.Primitive.EXP, p.scalarFunction(p.nodeNamed("x")));
+        assertEquals("relu", p.symbol(p.nodeNamed("r")));
         assertEquals(0.25, p.parameters(p.nodeNamed("q"))[1]);
         assertEquals(-1.0, p.parameters(p.nodeNamed("n"))[1]);
         assertEquals("A[1,2]", p.inputLabel(5));
@@ -361,9 +407,11 @@ class VectorLagTest {
         Var k = b.let("k", b.softmax(g));
         Var cp = b.declareVector("cp", 2);
         b.defineVector(cp, k);
+        // v / w, v ^ -1.5 and max(v, w) inside a product: the operators' parentheses
+        Var z = b.hadamard(b.zip(Primitive.DIV, k, g), b.map(Primitive.POWC, -1.5, b.zip(Primitive.MAX, g, k)));
         Var f = b.add(b.add(b.dot(k, cp), b.vectorSum(t)), b.add(b.logsumexp(g),
                 b.add(b.squaredLoss(k, u), b.crossEntropy(g, k))));
-        assertRoundTrip(b.output(b.let("f", f), k, t).build());
+        assertRoundTrip(b.output(b.let("f", b.add(f, b.vectorSum(z))), k, t).build());
     }
 
     @Test
@@ -443,10 +491,13 @@ class VectorLagTest {
         "h = s - x\\noutput s                  | 5:5: error: 's - x': '-' of a vector and a scalar",
         "h = u @ W\\noutput s                  | 5:5: error: 'u @ W': W is 3x4 but u has 4 entries (y @ W needs as many as W has rows)",
         "h = s / x\\noutput s                  | 5:5: error: 's / x': a vector can only be divided by a constant",
-        "h = x / s\\noutput s                  | 5:5: error: 'x / s': a vector can only be divided by a constant,"
-                + " and nothing by a vector; 's' is a scalar",
-        "h = x ^ 2\\noutput s                  | 5:7: error: 'x ^ 2': '^' takes scalars but 'x' has 3 entries",
-        "h = sin(x)\\noutput s                 | 5:5: error: sin takes scalars but 'x' has 3 entries",
+        "h = x / s\\noutput s                  | 5:5: error: 'x / s': a vector can only be divided by a constant or,"
+                + " entry by entry, by a vector of its width; 's' is a scalar",
+        "h = x / u\\noutput s                  | 5:5: error: 'x / u': x has 3 entries but u has 4 entries",
+        "h = x ^ s\\noutput s                  | 5:7: error: 'x ^ s': '^' of a vector takes a constant exponent, but 's' is a variable",
+        "h = s ^ x\\noutput s                  | 5:7: error: 's ^ x': the exponent of '^' is a scalar but 'x' has 3 entries",
+        "h = max(x, u)\\noutput s              | 5:5: error: 'max(x, u)': 'x' has 3 entries but 'u' has 4 entries",
+        "h = pow(x, 2)\\noutput s             | 5:5: error: pow takes scalars but 'x' has 3 entries",
         "h = max(s, W)\\noutput s              | 5:5: error: max takes scalars but 'W' is a 3x4 matrix",
         "h = 2 * W @ x\\noutput s              | 5:5: error: 'W @ x': W is 3x4 but x has 3 entries",
         "h = dot(x, u)\\noutput s              | 5:5: error: 'dot(x, u)': 'x' has 3 entries but 'u' has 4 entries",

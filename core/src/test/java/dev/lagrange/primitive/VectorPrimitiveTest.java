@@ -21,11 +21,31 @@ class VectorPrimitiveTest {
     private static final int M = 3;
     private static final int N = 4;
 
+    /**
+     * A primitive under test: a vector primitive, and for MAP and ZIP the scalar primitive it applies
+     * (with its parameter), so every scalar function is checked in its entrywise form.
+     */
+    record Kind(VectorPrimitive f, Primitive g, double q) {
+        @Override public String toString() {
+            return g == null ? f.name() : f + " " + g + (g.hasParameter() ? " " + q : "");
+        }
+    }
+
     static Stream<Arguments> cases() {
         // INPUT and STACK read x and the argument list, not (a, b): StackElementTest covers STACK.
-        return Arrays.stream(VectorPrimitive.values())
-                .filter(f -> f != VectorPrimitive.INPUT && f != VectorPrimitive.STACK)
-                .flatMap(f -> Stream.of(11L, 12L, 13L).map(seed -> Arguments.of(f, seed)));
+        Stream<Kind> plain = Arrays.stream(VectorPrimitive.values())
+                .filter(f -> f != VectorPrimitive.INPUT && f != VectorPrimitive.STACK
+                        && f != VectorPrimitive.MAP && f != VectorPrimitive.ZIP)
+                .map(f -> new Kind(f, null, 0));
+        Stream<Kind> maps = Arrays.stream(Primitive.values())
+                .filter(g -> g.arity() == 1)
+                .flatMap(g -> g.hasParameter() ? Stream.of(-2.0, 2.0, 3.0).map(q -> new Kind(VectorPrimitive.MAP, g, q))
+                        : Stream.of(new Kind(VectorPrimitive.MAP, g, 0)));
+        Stream<Kind> zips = Arrays.stream(Primitive.values())
+                .filter(g -> g.arity() == 2 && g != Primitive.IMPLICIT)
+                .map(g -> new Kind(VectorPrimitive.ZIP, g, 0));
+        return Stream.of(plain, maps, zips).flatMap(s -> s)
+                .flatMap(k -> Stream.of(11L, 12L, 13L).map(seed -> Arguments.of(k, seed)));
     }
 
     /**
@@ -35,8 +55,10 @@ class VectorPrimitiveTest {
     private static final double[] SPARSE = {M, N, 5, 0, 2, 2, 5, 1, 3, 0, 2, 3};
 
     /** The parameters and the argument widths {wa, wb} of a test instance of f. */
-    private static double[] params(VectorPrimitive f) {
-        return switch (f) {
+    private static double[] params(Kind kind) {
+        return switch (kind.f()) {
+            case MAP -> new double[] {W, kind.g().ordinal(), kind.q()};
+            case ZIP -> new double[] {W, kind.g().ordinal()};
             case MATVEC, MATVEC_T, OUTER -> new double[] {M, N};
             case SPARSE_MATVEC -> SPARSE.clone();
             case SCALE -> new double[] {W, -1.7};
@@ -65,13 +87,14 @@ class VectorPrimitiveTest {
         return new int[] {W, f.arity() == 2 ? W : 0};
     }
 
-    private static double[] point(VectorPrimitive f, Random random) {
+    private static double[] point(Kind kind, Random random) {
+        VectorPrimitive f = kind.f();
         int[] w = argWidths(f);
         double[] z = new double[w[0] + w[1]];
         for (int k = 0; k < z.length; k++) {
-            double v = random.nextDouble() * 4 - 2;
-            // Keep away from relu's kink, where central differences straddle two branches.
-            z[k] = Math.abs(v) < 0.1 ? v + Math.copySign(0.2, v) : v;
+            // A scalar function's arguments from its own domain (log's positive, tan's within its period)
+            Domain domain = kind.g() == null ? Domain.NONZERO : kind.g().domain(k < w[0] ? 0 : 1);
+            z[k] = domain.sample(random);
         }
         if (f == VectorPrimitive.CROSS_ENTROPY) {
             for (int k = w[0]; k < z.length; k++) {
@@ -83,10 +106,10 @@ class VectorPrimitiveTest {
 
     /** A primitive's parameters, argument widths, a sampled point and its value there. */
     private record Instance(double[] p, int[] w, double[] z, double[] fz) {
-        static Instance of(VectorPrimitive f, Random random) {
-            double[] p = params(f);
-            double[] z = point(f, random);
-            return new Instance(p, argWidths(f), z, value(f, p, z));
+        static Instance of(Kind kind, Random random) {
+            double[] p = params(kind);
+            double[] z = point(kind, random);
+            return new Instance(p, argWidths(kind.f()), z, value(kind.f(), p, z));
         }
     }
 
@@ -123,9 +146,10 @@ class VectorPrimitiveTest {
 
     @ParameterizedTest(name = "{0} seed {1}")
     @MethodSource("cases")
-    void vjpAndJvpMatchCentralDifferences(VectorPrimitive f, long seed) {
+    void vjpAndJvpMatchCentralDifferences(Kind kind, long seed) {
+        VectorPrimitive f = kind.f();
         Random random = new Random(seed);
-        Instance at = Instance.of(f, random);
+        Instance at = Instance.of(kind, random);
         double[] p = at.p();
         int[] w = at.w();
         double[] z = at.z();
@@ -140,17 +164,17 @@ class VectorPrimitiveTest {
             double[] direct = new double[z.length];
             double[] seedScratch = new double[m];
             f.vjpRow(r, z, 0, w[0], p, 0, fz, 0, seedScratch, direct, 0, w[0]);
-            assertTrue(Arrays.stream(seedScratch).allMatch(v -> v == 0), f + ": vjpRow left its seed dirty");
+            assertTrue(Arrays.stream(seedScratch).allMatch(v -> v == 0), kind + ": vjpRow left its seed dirty");
             for (int j = 0; j < z.length; j++) {
-                assertClose(jac[r][j], row[j], f + " seed " + seed + " VJP d f_" + r + " / d z_" + j);
-                assertClose(jac[r][j], direct[j], f + " seed " + seed + " vjpRow d f_" + r + " / d z_" + j);
+                assertClose(jac[r][j], row[j], kind + " seed " + seed + " VJP d f_" + r + " / d z_" + j);
+                assertClose(jac[r][j], direct[j], kind + " seed " + seed + " vjpRow d f_" + r + " / d z_" + j);
                 int k = j < w[0] ? 0 : 1;
                 int[] support = new int[w[k]];
                 int count = f.rowSupport(k, r, w[k], p, 0, support, 0, 0);
                 int offset = j - (k == 0 ? 0 : w[0]);
                 boolean inSupport = Arrays.stream(support, 0, count).anyMatch(s -> s == offset);
                 assertTrue(inSupport || jac[r][j] == 0 && row[j] == 0,
-                        f + " seed " + seed + ": d f_" + r + " / d z_" + j + " = " + row[j] + " outside the row support");
+                        kind + " seed " + seed + ": d f_" + r + " / d z_" + j + " = " + row[j] + " outside the row support");
             }
         }
         for (int j = 0; j < z.length; j++) {
@@ -159,16 +183,17 @@ class VectorPrimitiveTest {
             double[] col = new double[m];
             f.jvp(z, 0, w[0], p, 0, fz, 0, t, 0, w[0], col, 0);
             for (int r = 0; r < m; r++) {
-                assertClose(jac[r][j], col[r], f + " seed " + seed + " JVP d f_" + r + " / d z_" + j);
+                assertClose(jac[r][j], col[r], kind + " seed " + seed + " JVP d f_" + r + " / d z_" + j);
             }
         }
     }
 
     @ParameterizedTest(name = "{0} seed {1}")
     @MethodSource("cases")
-    void dotProductTest(VectorPrimitive f, long seed) {
+    void dotProductTest(Kind kind, long seed) {
+        VectorPrimitive f = kind.f();
         Random random = new Random(seed);
-        Instance at = Instance.of(f, random);
+        Instance at = Instance.of(kind, random);
         double[] p = at.p();
         int[] w = at.w();
         double[] z = at.z();
@@ -195,14 +220,15 @@ class VectorPrimitiveTest {
         for (int k = 0; k < c.length; k++) {
             right += c[k] * jt[k];
         }
-        assertEquals(right, left, 1e-13 * Math.max(1, scale), f + " seed " + seed + ": <t, J^T c> vs <c, J t>");
+        assertEquals(right, left, 1e-13 * Math.max(1, scale), kind + " seed " + seed + ": <t, J^T c> vs <c, J t>");
     }
 
     @ParameterizedTest(name = "{0} seed {1}")
     @MethodSource("cases")
-    void forwardModeAgreesWithVjp(VectorPrimitive f, long seed) {
+    void forwardModeAgreesWithVjp(Kind kind, long seed) {
+        VectorPrimitive f = kind.f();
         Random random = new Random(seed);
-        Instance at = Instance.of(f, random);
+        Instance at = Instance.of(kind, random);
         double[] p = at.p();
         int[] w = at.w();
         double[] z = at.z();
@@ -215,7 +241,7 @@ class VectorPrimitiveTest {
         f.value(zd, 0, w[0], p, 0, out, 0);
         int[] orders = new int[z.length];
         for (int r = 0; r < fz.length; r++) {
-            assertEquals(fz[r], out[r].getValue(), 1e-13 * Math.max(1, Math.abs(fz[r])), f + " seed " + seed + " value " + r);
+            assertEquals(fz[r], out[r].getValue(), 1e-13 * Math.max(1, Math.abs(fz[r])), kind + " seed " + seed + " value " + r);
             double[] e = new double[fz.length];
             e[r] = 1;
             double[] row = new double[z.length];
@@ -225,7 +251,7 @@ class VectorPrimitiveTest {
                 double expected = out[r].getPartialDerivative(orders);
                 orders[j] = 0;
                 assertEquals(expected, row[j], 1e-12 * Math.max(1, Math.abs(expected)),
-                        f + " seed " + seed + " d f_" + r + " / d z_" + j);
+                        kind + " seed " + seed + " d f_" + r + " / d z_" + j);
             }
         }
     }

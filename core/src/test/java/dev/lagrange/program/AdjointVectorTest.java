@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lagrange.lang.LagException;
 import dev.lagrange.lang.LagParser;
 import dev.lagrange.lang.LagPrinter;
+import dev.lagrange.primitive.Domain;
 import dev.lagrange.primitive.Primitive;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class AdjointVectorTest {
     private record Inputs(Program.Builder b, Var s, Var x, Var u, Var a, Var y) {
     }
 
-    private static final Map<String, Case> CASES = Map.ofEntries(
+    private static final Map<String, Case> NAMED = Map.ofEntries(
             Map.entry("matvec", new Case(in -> in.b.dot(in.b.matvec(in.a, in.x), in.y))),
             // x also feeds a later node: W^T lambda must be summed before it is added, in both
             Map.entry("matvecShared", new Case(in -> in.b.add(in.b.dot(in.b.matvec(in.a, in.x), in.y),
@@ -66,6 +67,30 @@ class AdjointVectorTest {
                 Var g = in.b.let("g", in.b.softmax(in.b.scale(in.s, h)));
                 return in.b.add(in.b.squaredLoss(g, in.y), in.b.mul(0.1, in.b.dot(h, h)));
             })));
+
+    /** The named cases, and every scalar primitive as an entrywise map or zip, its arguments in its domain. */
+    private static final Map<String, Case> CASES = new java.util.TreeMap<>(NAMED);
+
+    static {
+        for (Primitive g : Primitive.values()) {
+            if (g.isElementwise() || g == Primitive.POWC) {
+                double q = g.hasParameter() ? 3 : 0;
+                CASES.put("map " + g, new Case(in -> in.b.dot(in.b.map(g, q, inDomain(in, g.domain(0), in.x)), in.u)));
+            } else if (g.arity() == 2 && g != Primitive.IMPLICIT) {
+                CASES.put("zip " + g, new Case(in -> in.b.dot(in.b.zip(g, inDomain(in, g.domain(0), in.x),
+                        inDomain(in, g.domain(1), in.u)), in.x)));
+            }
+        }
+    }
+
+    /** v moved into a domain: positive as 0.3 + v^2, tan's principal branch as v / 2; else v itself (nonzero). */
+    private static Var inDomain(Inputs in, Domain domain, Var v) {
+        return switch (domain) {
+            case POSITIVE -> in.b.vectorAffine(0.3, 1, in.b.hadamard(v, v));
+            case TAN -> in.b.scale(0.5, v);
+            default -> v;
+        };
+    }
 
     static Stream<Arguments> cases() {
         return CASES.keySet().stream().sorted().flatMap(name -> Stream.of(21L, 22L, 23L).flatMap(seed ->

@@ -41,9 +41,10 @@ class JacobianRowsTest {
         Var outer = b.outer(h, x);
         Var affine = b.vectorAffine(1, -2, x);
         Var step = b.step(d);
+        Var zip = b.zip(Primitive.MAX, x, y);
         Var terms = b.stack(b.dot(xc, x), b.dot(x, x), b.vectorSum(h), b.logsumexp(sm), b.squaredLoss(st, y),
                 b.crossEntropy(d, y), b.element(b.map(Primitive.RELU, st), 1), b.vectorSum(b.sparseMatvec(A, d)),
-                b.dot(wt, x), b.vectorSum(outer), b.dot(affine, step));
+                b.dot(wt, x), b.vectorSum(outer), b.dot(affine, step), b.dot(zip, x));
         Program p = b.output(b.vectorSum(terms)).build();
 
         double[] z = new double[p.slotCount()];
@@ -84,8 +85,9 @@ class JacobianRowsTest {
             }
         }
         // 86 before the sparse matrix; its values (5 rows), the spmv (4), its sum (1), one more stacked term;
-        // then matvecTransposed (4), outer (12), affine (4), step (4), three reductions and three stacked terms.
-        assertEquals(86 + 5 + 4 + 1 + 1 + 4 + 12 + 4 + 4 + 3 + 3, checked, "rows checked");
+        // then matvecTransposed (4), outer (12), affine (4), step (4), three reductions and three stacked terms;
+        // then a zip (4), its dot and its stacked term.
+        assertEquals(86 + 5 + 4 + 1 + 1 + 4 + 12 + 4 + 4 + 3 + 3 + 4 + 1 + 1, checked, "rows checked");
         assertEquals(EnumSet.allOf(VectorPrimitive.class), seen, "every vector primitive is in the program");
     }
 

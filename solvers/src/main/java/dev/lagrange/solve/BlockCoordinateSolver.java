@@ -128,7 +128,7 @@ public final class BlockCoordinateSolver implements Solver {
                 k++;
             }
             StringBuilder m = new StringBuilder("entry " + (k + 1) + " of '" + program.label(node) + "' = "
-                    + program.vectorPrimitive(node).symbol() + "(");
+                    + program.symbol(node) + "(");
             int[] a = program.arguments(node);
             for (int j = 0; j < a.length; j++) {
                 m.append(j > 0 ? ", " : "").append(program.label(a[j]));

@@ -318,7 +318,7 @@ public final class NewtonBlockSolver {
     /** {@code 'name' = f(arg = value, ...) = value} for node i, at z. */
     private static String describe(Program program, int i, double[] x, double[] z) {
         if (program.isVector(i)) {
-            StringBuilder s = new StringBuilder("'" + program.label(i) + "' = " + program.vectorPrimitive(i).symbol() + "(");
+            StringBuilder s = new StringBuilder("'" + program.label(i) + "' = " + program.symbol(i) + "(");
             int[] a = program.arguments(i);
             for (int k = 0; k < a.length; k++) {
                 s.append(k > 0 ? ", " : "").append(program.label(a[k]));
