@@ -5,10 +5,10 @@ package dev.lagrange.program;
  * Handles are resolved to node indices of the built program with {@link Program#node(Var)}.
  */
 public final class Var {
-    final Program.Builder owner;
+    final RecordedNodes owner;
     final int id;
 
-    Var(Program.Builder owner, int id) {
+    Var(RecordedNodes owner, int id) {
         this.owner = owner;
         this.id = id;
     }
