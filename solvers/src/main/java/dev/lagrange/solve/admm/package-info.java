@@ -12,5 +12,10 @@
  *
  * <p>Reference: G. Taylor, R. Burmeister, Z. Xu, B. Singh, A. Patel, T. Goldstein, "Training Neural
  * Networks Without Gradients: A Scalable ADMM Approach", ICML 2016.
+ *
+ * <p>This is one of three ADMMs in the project: {@link dev.lagrange.solve.multiplier.BlockAdmm} is the
+ * general method on any program split into blocks of nodes, of which this trainer is the
+ * specialisation whose steps have closed forms for ReLU networks;
+ * {@link dev.lagrange.solve.multiplier.LassoAdmm} is the two-block textbook form.
  */
 package dev.lagrange.solve.admm;

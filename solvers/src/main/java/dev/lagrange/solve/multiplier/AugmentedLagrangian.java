@@ -1,6 +1,7 @@
 package dev.lagrange.solve.multiplier;
 
 import dev.lagrange.lagrangian.Lagrangian;
+import dev.lagrange.optimize.Lbfgs;
 import dev.lagrange.program.Program;
 import dev.lagrange.solve.SolveOptions;
 import dev.lagrange.solve.SolveResult;
@@ -53,7 +54,7 @@ public final class AugmentedLagrangian implements MultiplierSolver {
 
     @Override
     public IterativeResult solveWithHistory(Program program, double[] x) {
-        Runs run = new Runs(program, x);
+        MethodRun run = new MethodRun(program, x);
         SolveResult forward = run.forward();
         if (!forward.isConverged()) {
             return run.failed(forward);
@@ -64,9 +65,7 @@ public final class AugmentedLagrangian implements MultiplierSolver {
         PenaltyFunction phi = run.penalty(rho0, balancing);
         double[] lambda = phi.lambda;
         Lbfgs lbfgs = new Lbfgs(10);
-        int k = 0;
-        while (k < options.maxIterations()) {
-            k++;
+        MethodRun.Ending end = run.iterate(options.maxIterations(), k -> {
             double[] previous = z.clone();
             Lbfgs.Outcome inner = lbfgs.minimize(phi::valueAndGradient, z, 0.1 * options.tolerance(), 2000);
             double rho = phi.rho;
@@ -74,20 +73,21 @@ public final class AugmentedLagrangian implements MultiplierSolver {
                 phi.backOff(previous, z);
                 Lagrangian.Residuals res = lagrangian.residuals(run.x, z, lambda);
                 run.record(k, res.constraints(), res.multipliers(), run.objective(z));
-                continue;
+                return MethodRun.Verdict.CONTINUE;
             }
             double[] c = phi.multiplierStep(z);
             Lagrangian.Residuals res = lagrangian.residuals(run.x, z, lambda);
             run.record(k, res.constraints(), res.multipliers(), run.objective(z));
             if (!(res.max() > options.tolerance())) {
-                break;
+                return MethodRun.Verdict.STOP;
             }
             double dz = 0;
             for (int j = 0; j < n; j++) {
                 dz += (z[j] - previous[j]) * (z[j] - previous[j]);
             }
             phi.balance(LocalJacobian.norm2(c), rho * Math.sqrt(dz));
-        }
-        return run.finish(name(), z, lambda, k, options.tolerance());
+            return MethodRun.Verdict.CONTINUE;
+        });
+        return run.finish(name(), z, lambda, end.iterations(), options.tolerance());
     }
 }

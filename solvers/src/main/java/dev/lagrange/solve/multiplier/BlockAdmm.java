@@ -1,6 +1,7 @@
 package dev.lagrange.solve.multiplier;
 
 import dev.lagrange.lagrangian.Lagrangian;
+import dev.lagrange.optimize.Lbfgs;
 import dev.lagrange.program.Program;
 import dev.lagrange.solve.SolveOptions;
 import dev.lagrange.solve.SolveResult;
@@ -71,7 +72,7 @@ public final class BlockAdmm implements MultiplierSolver {
     @Override
     public IterativeResult solveWithHistory(Program program, double[] x) {
         int[][] slots = slotsOf(program);
-        Runs run = new Runs(program, x);
+        MethodRun run = new MethodRun(program, x);
         SolveResult forward = run.forward();
         if (!forward.isConverged()) {
             return run.failed(forward);
@@ -82,10 +83,7 @@ public final class BlockAdmm implements MultiplierSolver {
         PenaltyFunction phi = run.penalty(rho0, balancing);
         double[] lambda = phi.lambda;
         Lbfgs lbfgs = new Lbfgs(10);
-        int k = 0;
-        boolean stopped = false;
-        while (k < options.maxIterations() && !stopped) {
-            k++;
+        MethodRun.Ending end = run.iterate(options.maxIterations(), k -> {
             double[] previous = z.clone();
             boolean bounded = true;
             for (int[] block : slots) {
@@ -95,7 +93,7 @@ public final class BlockAdmm implements MultiplierSolver {
                 phi.backOff(previous, z);
                 Lagrangian.Residuals res = lagrangian.residuals(run.x, z, lambda);
                 run.record(k, res.constraints(), res.multipliers(), run.objective(z));
-                continue;
+                return MethodRun.Verdict.CONTINUE;
             }
             double[] c = phi.multiplierStep(z);
             Lagrangian.Gradient grad = lagrangian.gradient(run.x, z, lambda);
@@ -111,13 +109,16 @@ public final class BlockAdmm implements MultiplierSolver {
             double epsPri = Math.sqrt(n) * epsAbs + epsRel * Math.max(LocalJacobian.norm2(z), LocalJacobian.norm2(f));
             double epsDual = Math.sqrt(n) * epsAbs + epsRel * LocalJacobian.norm2(atLambda);
             run.record(k, LocalJacobian.maxAbs(c), LocalJacobian.maxAbs(grad.z()), run.objective(z));
-            stopped = r <= epsPri && s <= epsDual;
+            if (r <= epsPri && s <= epsDual) {
+                return MethodRun.Verdict.STOP;
+            }
             if (Double.isNaN(r) || Double.isNaN(s)) {
-                break;
+                return MethodRun.Verdict.BROKEN;
             }
             phi.balance(r, s);
-        }
-        return run.finish(name(), z, lambda, k, lagrangian.residuals(run.x, z, lambda), stopped,
+            return MethodRun.Verdict.CONTINUE;
+        });
+        return run.finish(name(), z, lambda, end.iterations(), lagrangian.residuals(run.x, z, lambda), end.stopped(),
                 "Boyd's rule with eps_abs " + epsAbs + ", eps_rel " + epsRel);
     }
 

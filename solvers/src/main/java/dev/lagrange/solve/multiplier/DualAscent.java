@@ -57,12 +57,12 @@ public final class DualAscent implements MultiplierSolver {
 
     @Override
     public IterativeResult solveWithHistory(Program program, double[] x) {
-        Runs run = new Runs(program, x);
+        MethodRun run = new MethodRun(program, x);
         SolveResult forward = run.forward();
         if (!forward.isConverged()) {
             return run.failed(forward);
         }
-        Runs.Linearized at = run.linearize(forward);
+        MethodRun.Linearized at = run.linearize(forward);
         double[] z = at.z();
         double constraints = at.constraints();
         double[] w = at.w();
@@ -70,9 +70,10 @@ public final class DualAscent implements MultiplierSolver {
         int n = w.length;
         double[] lambda = new double[n];
         double[] r = jacobian.stationarity(w, lambda);
-        int k = 0;
-        while (k < options.maxIterations() && LocalJacobian.maxAbs(r) > options.tolerance()) {
-            k++;
+        if (!(LocalJacobian.maxAbs(r) > options.tolerance())) {
+            return run.finish(name(), z, lambda, 0, options.tolerance()); // lambda = 0 already solves them
+        }
+        MethodRun.Ending end = run.iterate(options.maxIterations(), k -> {
             if (step == Step.FIXED) {
                 for (int j = 0; j < n; j++) {
                     lambda[j] += alpha * r[j];
@@ -99,12 +100,12 @@ public final class DualAscent implements MultiplierSolver {
                     lambda[j] += t * d[j];
                 }
             }
-            r = jacobian.stationarity(w, lambda);
-            run.record(k, constraints, LocalJacobian.maxAbs(r), run.objective(z));
-            if (Double.isNaN(LocalJacobian.maxAbs(r))) {
-                break;
-            }
-        }
-        return run.finish(name(), z, lambda, k, options.tolerance());
+            System.arraycopy(jacobian.stationarity(w, lambda), 0, r, 0, n);
+            double residual = LocalJacobian.maxAbs(r);
+            run.record(k, constraints, residual, run.objective(z));
+            return Double.isNaN(residual) ? MethodRun.Verdict.BROKEN
+                    : residual > options.tolerance() ? MethodRun.Verdict.CONTINUE : MethodRun.Verdict.STOP;
+        });
+        return run.finish(name(), z, lambda, end.iterations(), options.tolerance());
     }
 }

@@ -42,28 +42,24 @@ public final class MultiplierSweeps implements MultiplierSolver {
 
     @Override
     public IterativeResult solveWithHistory(Program program, double[] x) {
-        Runs run = new Runs(program, x);
+        MethodRun run = new MethodRun(program, x);
         SolveResult forward = run.forward();
         if (!forward.isConverged()) {
             return run.failed(forward);
         }
-        Runs.Linearized at = run.linearize(forward);
+        MethodRun.Linearized at = run.linearize(forward);
         double[] z = at.z();
         double constraints = at.constraints();
         double[] w = at.w();
         LocalJacobian jacobian = at.jacobian();
         double[] lambda = new double[w.length];
         double[] next = new double[w.length];
-        int k = 0;
-        while (k < options.maxIterations()) {
-            k++;
+        MethodRun.Ending end = run.iterate(options.maxIterations(), k -> {
             if (order == Order.JACOBI) {
                 for (int j = 0; j < w.length; j++) {
                     next[j] = w[j] + jacobian.transposeRow(j, lambda);
                 }
-                double[] t = lambda;
-                lambda = next;
-                next = t;
+                System.arraycopy(next, 0, lambda, 0, w.length);
             } else {
                 for (int j = w.length - 1; j >= 0; j--) {
                     lambda[j] = w[j] + jacobian.transposeRow(j, lambda);
@@ -71,10 +67,8 @@ public final class MultiplierSweeps implements MultiplierSolver {
             }
             double r = LocalJacobian.maxAbs(jacobian.stationarity(w, lambda));
             run.record(k, constraints, r, run.objective(z));
-            if (!(r > options.tolerance())) {
-                break;
-            }
-        }
-        return run.finish(name(), z, lambda, k, options.tolerance());
+            return r > options.tolerance() ? MethodRun.Verdict.CONTINUE : MethodRun.Verdict.STOP;
+        });
+        return run.finish(name(), z, lambda, end.iterations(), options.tolerance());
     }
 }

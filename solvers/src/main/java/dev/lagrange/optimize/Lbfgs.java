@@ -1,8 +1,9 @@
-package dev.lagrange.solve.multiplier;
+package dev.lagrange.optimize;
 
 /**
  * Limited-memory BFGS (the two-loop recursion, memory m) with a backtracking Armijo line search,
- * for the smooth subproblems of the penalty methods. Chosen because the primitives give first
+ * for smooth unconstrained problems of a few to millions of variables; the multiplier methods
+ * ({@code AugmentedLagrangian}, {@code BlockAdmm}) solve their subproblems with it. Chosen because the primitives give first
  * partials only (no Hessians for Newton), it needs one value-and-gradient per trial step, O(m n)
  * extra work per iteration, and it converges superlinearly near a strongly convex minimum, which the
  * augmented Lagrangian has for rho large enough; commons-math's nonlinear conjugate gradient would do
@@ -10,20 +11,24 @@ package dev.lagrange.solve.multiplier;
  * {@code s.y <= 0} is skipped, so the inverse-Hessian model stays positive definite. Reference:
  * J. Nocedal and S. Wright, Numerical Optimization, 2nd ed., algorithm 7.4.
  */
-final class Lbfgs {
+public final class Lbfgs {
     /** A smooth function: returns f(v) and writes its gradient. */
-    interface Function {
+    public interface Function {
         /** @param v Not modified. @param g Modified: the gradient at v. */
         double valueAndGradient(double[] v, double[] g);
     }
 
     /** How a minimisation ended. */
-    record Outcome(int iterations, double gradientNorm, boolean converged) {
+    public record Outcome(int iterations, double gradientNorm, boolean converged) {
     }
 
     private final int memory;
 
-    Lbfgs(int memory) {
+    /** @param memory the number m of correction pairs kept, at least 1 (10 is usual) */
+    public Lbfgs(int memory) {
+        if (memory < 1) {
+            throw new IllegalArgumentException("L-BFGS needs a memory of at least 1 pair: " + memory);
+        }
         this.memory = memory;
     }
 
@@ -32,7 +37,7 @@ final class Lbfgs {
      *
      * @param v Modified: the start on entry, the last iterate on return.
      */
-    Outcome minimize(Function f, double[] v, double tolerance, int maxIterations) {
+    public Outcome minimize(Function f, double[] v, double tolerance, int maxIterations) {
         int n = v.length;
         double[][] s = new double[memory][n];
         double[][] y = new double[memory][n];
@@ -46,7 +51,7 @@ final class Lbfgs {
         int stored = 0;
         int head = 0;
         for (int k = 0; k < maxIterations; k++) {
-            double gmax = LocalJacobian.maxAbs(g);
+            double gmax = OptimizeOps.maxNorm(g);
             if (!(gmax > tolerance)) {
                 return new Outcome(k, gmax, !Double.isNaN(gmax));
             }
@@ -58,7 +63,7 @@ final class Lbfgs {
                 alpha[at] = dot(s[at], d) / rhoInv[at];
                 axpy(-alpha[at], y[at], d);
             }
-            double scale = 1.0 / LocalJacobian.norm2(g);
+            double scale = 1.0 / Math.sqrt(OptimizeOps.squaredNorm(g));
             if (stored > 0) {
                 int last = Math.floorMod(head - 1, memory);
                 scale = rhoInv[last] / dot(y[last], y[last]);
@@ -109,7 +114,7 @@ final class Lbfgs {
             System.arraycopy(gNew, 0, g, 0, n);
             fv = fTrial;
         }
-        double gmax = LocalJacobian.maxAbs(g);
+        double gmax = OptimizeOps.maxNorm(g);
         return new Outcome(maxIterations, gmax, gmax <= tolerance);
     }
 
@@ -121,7 +126,7 @@ final class Lbfgs {
         if (fTrial <= f + 1e-4 * decrease) {
             return true;
         }
-        return fTrial <= f + 1e-13 * Math.abs(f) && LocalJacobian.maxAbs(gNew) < gmax;
+        return fTrial <= f + 1e-13 * Math.abs(f) && OptimizeOps.maxNorm(gNew) < gmax;
     }
 
     private static double dot(double[] a, double[] b) {

@@ -11,16 +11,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bookkeeping every method here shares: the clock, the history, the z-step by the forward pass
- * (Newton on cyclic blocks), and the final result checked against the Lagrangian's residuals.
+ * The scaffold every iterative multiplier method here runs on: the z-step by the forward pass (Newton
+ * on cyclic blocks), the iterate / record / stop loop ({@link #iterate}), the clock and the history,
+ * and the final result, checked against the Lagrangian's residuals whatever the method's own rule.
+ * A method supplies one iteration; this class does the rest the same way for all of them.
  */
-final class Runs {
+final class MethodRun {
     final Program program;
     final double[] x;
     final List<Iterate> history = new ArrayList<>();
     private final long start = System.nanoTime();
 
-    Runs(Program program, double[] x) {
+    MethodRun(Program program, double[] x) {
         if (x.length != program.inputCount()) {
             throw new IllegalArgumentException("expected " + program.inputCount() + " inputs, got " + x.length);
         }
@@ -52,6 +54,36 @@ final class Runs {
         double[] z = forward.z();
         return new Linearized(z, forward.residuals().constraints(), Lagrangian.of(program).seed(),
                 LocalJacobian.at(program, z));
+    }
+
+    /** What one iteration says of the run. */
+    enum Verdict {
+        /** Go on to the next iteration. */
+        CONTINUE,
+        /** The method's stopping rule holds. */
+        STOP,
+        /** A residual is not finite: stop, and let {@link #finish} name the variable. */
+        BROKEN
+    }
+
+    /** One iteration k = 1, 2, ... of a method: updates its state, {@link #record}s it and gives its verdict. */
+    interface Iteration {
+        Verdict take(int k);
+    }
+
+    /** How a loop ended: the iterations taken and whether the method's stopping rule held. */
+    record Ending(int iterations, boolean stopped) {
+    }
+
+    /** Runs {@code step} for k = 1, 2, ... until its verdict is STOP or BROKEN, or {@code maxIterations} iterations. */
+    Ending iterate(int maxIterations, Iteration step) {
+        for (int k = 1; k <= maxIterations; k++) {
+            Verdict verdict = step.take(k);
+            if (verdict != Verdict.CONTINUE) {
+                return new Ending(k, verdict == Verdict.STOP);
+            }
+        }
+        return new Ending(Math.max(0, maxIterations), false);
     }
 
     void record(int iteration, double constraints, double stationarity, double objective) {
