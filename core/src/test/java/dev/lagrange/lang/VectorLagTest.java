@@ -422,6 +422,10 @@ class VectorLagTest {
         assertTrue(printed.contains("h = tanh((W @ x) + b)"), printed);
     }
 
+    private static final List<Primitive> ELEMENTWISE = java.util.Arrays.stream(Primitive.values())
+            .filter(Primitive::isElementwise).toList();
+    private static final List<Primitive> BINARY = List.of(Primitive.DIV, Primitive.POW, Primitive.MAX, Primitive.MIN);
+
     /** Seeded random layered programs over every vector operation, shared nodes and scalar mixing included. */
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
@@ -442,7 +446,10 @@ class VectorLagTest {
         for (int step = 0; step < 12; step++) {
             Var a = vectors.get(rnd.nextInt(vectors.size()));
             Var c = vectors.get(rnd.nextInt(vectors.size()));
-            Var r = switch (rnd.nextInt(11)) {
+            Var r = switch (rnd.nextInt(14)) {
+                case 11 -> b.map(ELEMENTWISE.get(rnd.nextInt(ELEMENTWISE.size())), a); // any function of one argument
+                case 12 -> b.zip(BINARY.get(rnd.nextInt(BINARY.size())), a, c); // a / c, max(a, c), ...
+                case 13 -> b.map(Primitive.POWC, rnd.nextInt(5) - 2, a); // a ^ -2 .. a ^ 2
                 case 9, 10 -> { // entries of a, reversed, or scalars
                     Var[] parts = new Var[w];
                     for (int k = 0; k < w; k++) {
