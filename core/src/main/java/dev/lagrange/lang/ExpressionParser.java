@@ -22,6 +22,7 @@ import static dev.lagrange.lang.Lexer.SLASH;
 import static dev.lagrange.lang.Lexer.STAR;
 import static dev.lagrange.lang.Lexer.TEMP;
 import dev.lagrange.primitive.Primitive;
+import dev.lagrange.program.ShapeException;
 import dev.lagrange.program.Var;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -293,13 +294,11 @@ abstract class ExpressionParser extends ParseContext {
         List<Operand> args = arguments(text);
         int n = args.size();
         if (n == 2 && f.arity() == 2 && f != Primitive.IMPLICIT && isVector(args.get(0)) && isVector(args.get(1))) {
-            int w0 = b.width(args.get(0).var);
-            int w1 = b.width(args.get(1).var);
-            if (w0 != w1) {
-                fail(tok, "'" + f.symbol() + "(" + text.get(0) + ", " + text.get(1) + ")': '" + text.get(0) + "' has "
-                        + entries(w0) + " but '" + text.get(1) + "' has " + entries(w1));
+            try {
+                return Operand.made(b.zip(f, args.get(0).var, args.get(1).var)); // max(v, w): entry by entry
+            } catch (ShapeException e) {
+                throw located(tok, e, span(tok, pos), text.get(0), text.get(1));
             }
-            return Operand.made(b.zip(f, args.get(0).var, args.get(1).var)); // max(v, w): entry by entry
         }
         for (int k = 0; k < n; k++) {
             Operand a = args.get(k);
@@ -377,21 +376,25 @@ abstract class ExpressionParser extends ParseContext {
         }
         Var a = materialize(args.get(0));
         Var y = arity == 2 ? materialize(args.get(1)) : null;
-        if (y != null && !name.equals("outer") && b.width(a) != b.width(y)
-                && !learn(args.get(0), b.width(y)) && !learn(args.get(1), b.width(a))) {
-            fail(tok, "'" + span(tok, pos) + "': '" + text.get(0) + "' has " + entries(b.width(a)) + " but '"
-                    + text.get(1) + "' has " + entries(b.width(y)));
+        if (y != null && !name.equals("outer") && b.width(a) != b.width(y)) {
+            // a name used before its definition, taken for a scalar: learn its width for the next pass
+            learn(args.get(0), b.width(y));
+            learn(args.get(1), b.width(a));
         }
-        return Operand.made(switch (name) {
-            case "dot" -> b.dot(a, y);
-            case "sum" -> b.vectorSum(a);
-            case "softmax" -> b.softmax(a);
-            case "logsumexp" -> b.logsumexp(a);
-            case "outer" -> b.outer(a, y);
-            case "step" -> b.step(a);
-            case "squared_loss" -> b.squaredLoss(a, y);
-            default -> b.crossEntropy(a, y);
-        });
+        try {
+            return Operand.made(switch (name) {
+                case "dot" -> b.dot(a, y);
+                case "sum" -> b.vectorSum(a);
+                case "softmax" -> b.softmax(a);
+                case "logsumexp" -> b.logsumexp(a);
+                case "outer" -> b.outer(a, y);
+                case "step" -> b.step(a);
+                case "squared_loss" -> b.squaredLoss(a, y);
+                default -> b.crossEntropy(a, y);
+            });
+        } catch (ShapeException e) {
+            throw located(tok, e, span(tok, pos), text.get(0), text.get(1));
+        }
     }
 
     /**
@@ -684,17 +687,16 @@ abstract class ExpressionParser extends ParseContext {
             fail(tok, where + "'" + (op == PLUS ? "+" : op == MINUS ? "-" : "*") + "' of a vector and a scalar: '" + l + "' " + describeShape(left)
                     + " but '" + r + "' " + describeShape(right));
         }
-        int wl = b.width(left.var);
-        int wr = b.width(right.var);
-        if (wl != wr) {
-            fail(tok, where + l + " has " + entries(wl) + " but " + r + " has " + entries(wr));
+        try {
+            return Operand.made(switch (op) {
+                case PLUS -> b.vectorAdd(left.var, right.var);
+                case MINUS -> b.vectorSub(left.var, right.var);
+                case SLASH -> b.zip(Primitive.DIV, left.var, right.var);
+                default -> b.hadamard(left.var, right.var);
+            });
+        } catch (ShapeException e) {
+            throw located(tok, e, whole, l, r);
         }
-        return Operand.made(switch (op) {
-            case PLUS -> b.vectorAdd(left.var, right.var);
-            case MINUS -> b.vectorSub(left.var, right.var);
-            case SLASH -> b.zip(Primitive.DIV, left.var, right.var);
-            default -> b.hadamard(left.var, right.var);
-        });
     }
 
     /** {@code m @ x}: m a matrix input (or an n-vector, an n x 1 matrix) and x of m's column count. */
@@ -735,6 +737,15 @@ abstract class ExpressionParser extends ParseContext {
         return matvec(m, x, "'" + text + " @ " + span(second, pos) + "': ", text, span(second, pos), tok);
     }
 
+
+    /**
+     * Reports the builder's shape mismatch at {@code tok}, the operation written as its source text
+     * {@code whole} and its operands as {@code texts}: the builder's check, the parser's location.
+     */
+    private Syntax located(int tok, ShapeException e, String whole, String... texts) {
+        fail(tok, e.describe(whole, texts));
+        return new Syntax(); // not reached: fail throws
+    }
 
     /**
      * When {@code r} is a name used before its definition, so far taken for a scalar, where a vector

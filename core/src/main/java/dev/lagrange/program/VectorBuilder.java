@@ -267,7 +267,7 @@ abstract class VectorBuilder extends ScalarBuilder {
                 }
             }
         }
-        int w = sameWidth(VectorPrimitive.ZIP, new Var[] {a, b});
+        int w = sameWidth(f.symbol(), new Var[] {a, b});
         return vectorNode(VectorPrimitive.ZIP, null, new double[] {w, f.ordinal()}, w, 1, a, b);
     }
 
@@ -447,23 +447,33 @@ abstract class VectorBuilder extends ScalarBuilder {
     }
 
     private int sameWidth(VectorPrimitive f, Var[] arguments) {
+        return sameWidth(f.symbol(), arguments);
+    }
+
+    /** The common width of the arguments of {@code operation}, after implying it for placeholders of deferred width. */
+    private int sameWidth(String operation, Var[] arguments) {
         // A placeholder of deferred width takes the other operand's width.
         int known = -1;
         for (Var v : arguments) {
             known = Math.max(known, knownWidth(v));
         }
         if (known < 0) {
-            throw unknownWidth(f.symbol(), arguments[arguments.length - 1], null);
+            throw unknownWidth(operation, arguments[arguments.length - 1], null);
         }
         for (Var v : arguments) {
-            implyWidth(v, known, f.symbol() + "(" + arguments[0] + (arguments.length > 1 ? ", " + arguments[1] : "")
+            implyWidth(v, known, operation + "(" + arguments[0] + (arguments.length > 1 ? ", " + arguments[1] : "")
                     + ")");
         }
         int w = width(arguments[0]);
         for (Var v : arguments) {
             if (width(v) != w) {
-                throw new IllegalArgumentException(f.symbol() + ": " + arguments[0] + " has " + w + " entries but "
-                        + v + " has " + width(v));
+                String[] names = new String[arguments.length];
+                int[] widths = new int[arguments.length];
+                for (int k = 0; k < arguments.length; k++) {
+                    names[k] = arguments[k].toString();
+                    widths[k] = width(arguments[k]);
+                }
+                throw new ShapeException(operation, names, widths);
             }
         }
         return w;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lagrange.primitive.Primitive;
 import dev.lagrange.primitive.VectorPrimitive;
 import dev.lagrange.program.Program;
+import dev.lagrange.program.ShapeException;
 import dev.lagrange.program.Var;
 import java.util.List;
 import java.util.Random;
@@ -483,6 +484,30 @@ class VectorLagTest {
 
     // ---------------------------------------------------------------- errors
 
+    /** A width mismatch is checked once, by the builder: Java and .lag report the same message. */
+    @Test
+    void aShapeMismatchReadsTheSameFromJavaAndFromAFile() {
+        var b = Program.builder();
+        Var x = b.inputVector("x", new double[3]);
+        Var u = b.inputVector("u", new double[4]);
+        String[][] cases = {
+            {"x + u", "'x + u': 'x' has 3 entries but 'u' has 4 entries"},
+            {"dot(x, u)", "'dot(x, u)': 'x' has 3 entries but 'u' has 4 entries"},
+            {"max(x, u)", "'max(x, u)': 'x' has 3 entries but 'u' has 4 entries"},
+        };
+        java.util.List<org.junit.jupiter.api.function.Executable> java = List.of(() -> b.vectorAdd(x, u),
+                () -> b.dot(x, u), () -> b.zip(Primitive.MAX, x, u));
+        for (int k = 0; k < cases.length; k++) {
+            ShapeException e = org.junit.jupiter.api.Assertions.assertThrows(ShapeException.class, java.get(k));
+            assertEquals(cases[k][1], e.getMessage());
+            assertEquals(3, e.width(0));
+            assertEquals(4, e.width(1));
+            List<String> errors = Lag.errors("input x[1..3, 1] = 1\ninput u[1..4, 1] = 1\nh = " + cases[k][0]
+                    + "\ns = sum(x)\noutput s\n");
+            assertEquals("test.lag:3:5: error: " + cases[k][1], errors.get(0).lines().findFirst().orElseThrow());
+        }
+    }
+
     private static final String DECLS = "input W[1..3, 1..4] = 0.1\ninput x[1..3, 1] = 1\ninput u[1..4, 1] = 1\n"
             + "input s = 2\n";
 
@@ -491,8 +516,8 @@ class VectorLagTest {
         "h = W @ x\\noutput s                  | 5:5: error: 'W @ x': W is 3x4 but x has 3 entries",
         "h = W @ s\\noutput s                  | 5:5: error: 'W @ s': W is 3x4 but s is a scalar",
         "h = s @ x\\noutput s                  | 5:5: error: 's @ x': '@' needs a matrix on its left but 's' is a scalar",
-        "h = x + u\\noutput s                  | 5:5: error: 'x + u': x has 3 entries but u has 4 entries",
-        "h = x * u\\noutput s                  | 5:5: error: 'x * u': x has 3 entries but u has 4 entries",
+        "h = x + u\\noutput s                  | 5:5: error: 'x + u': 'x' has 3 entries but 'u' has 4 entries",
+        "h = x * u\\noutput s                  | 5:5: error: 'x * u': 'x' has 3 entries but 'u' has 4 entries",
         "h = x + s\\noutput s                  | 5:5: error: 'x + s': '+' of a vector and a scalar: 'x' has 3 entries"
                 + " but 's' is a scalar",
         "h = s - x\\noutput s                  | 5:5: error: 's - x': '-' of a vector and a scalar",
@@ -500,7 +525,7 @@ class VectorLagTest {
         "h = s / x\\noutput s                  | 5:5: error: 's / x': a vector can only be divided by a constant",
         "h = x / s\\noutput s                  | 5:5: error: 'x / s': a vector can only be divided by a constant or,"
                 + " entry by entry, by a vector of its width; 's' is a scalar",
-        "h = x / u\\noutput s                  | 5:5: error: 'x / u': x has 3 entries but u has 4 entries",
+        "h = x / u\\noutput s                  | 5:5: error: 'x / u': 'x' has 3 entries but 'u' has 4 entries",
         "h = x ^ s\\noutput s                  | 5:7: error: 'x ^ s': '^' of a vector takes a constant exponent, but 's' is a variable",
         "h = s ^ x\\noutput s                  | 5:7: error: 's ^ x': the exponent of '^' is a scalar but 'x' has 3 entries",
         "h = max(x, u)\\noutput s              | 5:5: error: 'max(x, u)': 'x' has 3 entries but 'u' has 4 entries",
