@@ -658,7 +658,7 @@ abstract class ExpressionParser extends ParseContext {
         boolean lv = isVector(left);
         boolean rv = isVector(right);
         if (op == AT) {
-            return matvec(left, right, where, l, r, tok);
+            return matvec(left, right, whole, l, r, tok);
         }
         if (op == STAR && lv != rv) {
             Operand c = lv ? right : left;
@@ -700,26 +700,22 @@ abstract class ExpressionParser extends ParseContext {
     }
 
     /** {@code m @ x}: m a matrix input (or an n-vector, an n x 1 matrix) and x of m's column count. */
-    private Operand matvec(Operand m, Operand x, String where, String l, String r, int tok) {
-        if (isVector(m) && !isMatrix(m) && isMatrix(x)) {
-            // y @ W: the transposed product W^T y, y of W's row count
-            int[] shape = shapeOf(x);
-            if (b.width(m.var) != shape[0]) {
-                fail(tok, where + r + " is " + shape[0] + "x" + shape[1] + " but " + l + " has " + entries(b.width(m.var))
-                        + " (y @ W needs as many as W has rows)");
+    private Operand matvec(Operand m, Operand x, String whole, String l, String r, int tok) {
+        try {
+            if (isVector(m) && !isMatrix(m) && isMatrix(x)) {
+                return Operand.made(b.matvecTransposed(x.var, m.var)); // y @ W: the transposed product W^T y
             }
-            return Operand.made(b.matvecTransposed(x.var, m.var));
+            if (!isVector(m)) {
+                fail(tok, "'" + whole + "': '@' needs a matrix on its left but '" + l + "' " + describeShape(m));
+            }
+            Var v = materialize(x);
+            if (b.width(v) != shapeOf(m)[1]) {
+                learn(x, shapeOf(m)[1]); // a name used before its definition, taken for a scalar
+            }
+            return Operand.made(b.matvec(m.var, v));
+        } catch (ShapeException e) {
+            throw located(tok, e, whole, l, r);
         }
-        if (!isVector(m)) {
-            fail(tok, where + "'@' needs a matrix on its left but '" + l + "' " + describeShape(m));
-        }
-        int[] shape = shapeOf(m);
-        Var v = materialize(x);
-        if (b.width(v) != shape[1] && !learn(x, shape[1])) {
-            fail(tok, where + l + " is " + shape[0] + "x" + shape[1] + " but " + r + " "
-                    + (isVector(x) ? "has " + entries(b.width(v)) : "is a scalar"));
-        }
-        return Operand.made(b.matvec(m.var, v));
     }
 
     /**
@@ -734,9 +730,8 @@ abstract class ExpressionParser extends ParseContext {
         pos++;
         int second = pos;
         Operand x = unary();
-        return matvec(m, x, "'" + text + " @ " + span(second, pos) + "': ", text, span(second, pos), tok);
+        return matvec(m, x, text + " @ " + span(second, pos), text, span(second, pos), tok);
     }
-
 
     /**
      * Reports the builder's shape mismatch at {@code tok}, the operation written as its source text

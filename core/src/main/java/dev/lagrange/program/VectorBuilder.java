@@ -130,8 +130,8 @@ abstract class VectorBuilder extends ScalarBuilder {
         int n = shape[1];
         implyWidth(x, n, "matvec(" + W + ", " + x + ")");
         if (width(x) != n || shape[0] * n == 1 && n != 1) {
-            throw new IllegalArgumentException("matvec: " + W + " is " + shape[0] + " x " + n + " but " + x
-                    + " has " + width(x) + " entries");
+            throw new ShapeException("@", new String[] {W.toString(), x.toString()}, new int[] {width(W), width(x)}, 0,
+                    shape, null);
         }
         return vectorNode(VectorPrimitive.MATVEC, null, new double[] {shape[0], n}, shape[0], 1, W, x);
     }
@@ -148,8 +148,9 @@ abstract class VectorBuilder extends ScalarBuilder {
         int m = shape[0];
         implyWidth(y, m, "matvecTransposed(" + W + ", " + y + ")");
         if (width(y) != m) {
-            throw new IllegalArgumentException("matvecTransposed: " + W + " is " + m + " x " + shape[1] + " but "
-                    + y + " has " + width(y) + " entries");
+            // written y @ W: the operands in that order
+            throw new ShapeException("@", new String[] {y.toString(), W.toString()}, new int[] {width(y), width(W)}, 1,
+                    shape, "y @ W needs as many as W has rows");
         }
         return vectorNode(VectorPrimitive.MATVEC_T, null, new double[] {m, shape[1]}, shape[1], 1, y, W);
     }

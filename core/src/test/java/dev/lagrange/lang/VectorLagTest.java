@@ -490,21 +490,25 @@ class VectorLagTest {
         var b = Program.builder();
         Var x = b.inputVector("x", new double[3]);
         Var u = b.inputVector("u", new double[4]);
+        Var w = b.inputMatrix("W", 3, 4, new double[12]);
         String[][] cases = {
             {"x + u", "'x + u': 'x' has 3 entries but 'u' has 4 entries"},
             {"dot(x, u)", "'dot(x, u)': 'x' has 3 entries but 'u' has 4 entries"},
             {"max(x, u)", "'max(x, u)': 'x' has 3 entries but 'u' has 4 entries"},
+            {"W @ x", "'W @ x': 'W' is 3x4 but 'x' has 3 entries"},
+            {"u @ W", "'u @ W': 'W' is 3x4 but 'u' has 4 entries (y @ W needs as many as W has rows)"},
         };
+        int[][] widths = {{3, 4}, {3, 4}, {3, 4}, {12, 3}, {4, 12}};
         java.util.List<org.junit.jupiter.api.function.Executable> java = List.of(() -> b.vectorAdd(x, u),
-                () -> b.dot(x, u), () -> b.zip(Primitive.MAX, x, u));
+                () -> b.dot(x, u), () -> b.zip(Primitive.MAX, x, u), () -> b.matvec(w, x), () -> b.matvecTransposed(w, u));
         for (int k = 0; k < cases.length; k++) {
             ShapeException e = org.junit.jupiter.api.Assertions.assertThrows(ShapeException.class, java.get(k));
             assertEquals(cases[k][1], e.getMessage());
-            assertEquals(3, e.width(0));
-            assertEquals(4, e.width(1));
-            List<String> errors = Lag.errors("input x[1..3, 1] = 1\ninput u[1..4, 1] = 1\nh = " + cases[k][0]
-                    + "\ns = sum(x)\noutput s\n");
-            assertEquals("test.lag:3:5: error: " + cases[k][1], errors.get(0).lines().findFirst().orElseThrow());
+            assertEquals(widths[k][0], e.width(0));
+            assertEquals(widths[k][1], e.width(1));
+            List<String> errors = Lag.errors("input x[1..3, 1] = 1\ninput u[1..4, 1] = 1\ninput W[1..3, 1..4] = 0\n"
+                    + "h = " + cases[k][0] + "\ns = sum(x)\noutput s\n");
+            assertEquals("test.lag:4:5: error: " + cases[k][1], errors.get(0).lines().findFirst().orElseThrow());
         }
     }
 
@@ -513,15 +517,15 @@ class VectorLagTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-        "h = W @ x\\noutput s                  | 5:5: error: 'W @ x': W is 3x4 but x has 3 entries",
-        "h = W @ s\\noutput s                  | 5:5: error: 'W @ s': W is 3x4 but s is a scalar",
+        "h = W @ x\\noutput s                  | 5:5: error: 'W @ x': 'W' is 3x4 but 'x' has 3 entries",
+        "h = W @ s\\noutput s                  | 5:5: error: 'W @ s': 'W' is 3x4 but 's' is a scalar",
         "h = s @ x\\noutput s                  | 5:5: error: 's @ x': '@' needs a matrix on its left but 's' is a scalar",
         "h = x + u\\noutput s                  | 5:5: error: 'x + u': 'x' has 3 entries but 'u' has 4 entries",
         "h = x * u\\noutput s                  | 5:5: error: 'x * u': 'x' has 3 entries but 'u' has 4 entries",
         "h = x + s\\noutput s                  | 5:5: error: 'x + s': '+' of a vector and a scalar: 'x' has 3 entries"
                 + " but 's' is a scalar",
         "h = s - x\\noutput s                  | 5:5: error: 's - x': '-' of a vector and a scalar",
-        "h = u @ W\\noutput s                  | 5:5: error: 'u @ W': W is 3x4 but u has 4 entries (y @ W needs as many as W has rows)",
+        "h = u @ W\\noutput s                  | 5:5: error: 'u @ W': 'W' is 3x4 but 'u' has 4 entries (y @ W needs as many as W has rows)",
         "h = s / x\\noutput s                  | 5:5: error: 's / x': a vector can only be divided by a constant",
         "h = x / s\\noutput s                  | 5:5: error: 'x / s': a vector can only be divided by a constant or,"
                 + " entry by entry, by a vector of its width; 's' is a scalar",
@@ -531,7 +535,7 @@ class VectorLagTest {
         "h = max(x, u)\\noutput s              | 5:5: error: 'max(x, u)': 'x' has 3 entries but 'u' has 4 entries",
         "h = pow(x, 2)\\noutput s             | 5:5: error: pow takes scalars but 'x' has 3 entries",
         "h = max(s, W)\\noutput s              | 5:5: error: max takes scalars but 'W' is a 3x4 matrix",
-        "h = 2 * W @ x\\noutput s              | 5:5: error: 'W @ x': W is 3x4 but x has 3 entries",
+        "h = 2 * W @ x\\noutput s              | 5:5: error: 'W @ x': 'W' is 3x4 but 'x' has 3 entries",
         "h = dot(x, u)\\noutput s              | 5:5: error: 'dot(x, u)': 'x' has 3 entries but 'u' has 4 entries",
         "h = squared_loss(W @ u, x + x, s)\\noutput s | 5:5: error: squared_loss takes 2 arguments, got 3",
         "h = sum(i in 1..2: x)\\noutput s      | 5:20: error: a sum term must be a scalar but 'x' has 3 entries",
@@ -555,7 +559,7 @@ class VectorLagTest {
         "g = sum(x[2..4])\\noutput s           | 5:10: error: 'x[2..4]' is out of range: x has entries x[1..3]",
         "x[2] = s\\noutput s                   | 5:1: error: 'x[2]' is an entry of the vector 'x', which cannot be",
         "g = [s, x]\\noutput s                 | 5:9: error: a vector's entries must be scalars but 'x' has 3 entries",
-        "input z[1..3] = 1\\ng = W @ [s, z[1]]\\noutput s | 6:5: error: 'W @ [s, z[1]]': W is 3x4 but [s, z[1]] has 2",
+        "input z[1..3] = 1\\ng = W @ [s, z[1]]\\noutput s | 6:5: error: 'W @ [s, z[1]]': 'W' is 3x4 but '[s, z[1]]' has 2 entries",
         "input z[1..3] = 1\\ng = sum(z[3..1])\\noutput s | 6:9: error: the slice z[3..1] has no entries",
         "g = sum(z[1..2][1])\\noutput s       | 5:16: error: a range must be the last index of a slice",
         "g = M\\ninput M[1..2, 1..3]\\noutput s | 6:7: error: matrix input 'M' is used before its declaration (at 5:5)",
@@ -573,7 +577,7 @@ class VectorLagTest {
     /** One mistake, one message: uses of a failed definition or of a name defined later say nothing more. */
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-        "y = W @ W\\ng = sum(y)\\noutput g | 5:5: error: 'W @ W': W is 3x4 but W has 12 entries",
+        "y = W @ W\\ng = sum(y)\\noutput g | 5:5: error: 'W @ W': 'W' is 3x4 but 'W' has 12 entries",
         "for i in 1..3 { h[i] = s * i }\\ng = sum(h)\\noutput g | 6:9: error: undefined name 'h'; the scalars h[1]...h[3]"
                 + " form a vector as the slice h[1..3]",
         "v = tanh(W @ v + 1)\\ng = sum(v)\\noutput g | 5:1: error: 'v' is used as a vector of 4 entries (at 5:14) but"
