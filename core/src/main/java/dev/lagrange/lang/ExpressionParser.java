@@ -36,6 +36,9 @@ import java.util.Map;
  * lists, {@code sum(i in A..B: e)}, constant folding, and the vector forms with their shape checks
  * (each mismatch a diagnostic naming both operands' text and shapes). A vector used before its
  * definition is learned here ({@link #learn}) for the next pass.
+ *
+ * <p>About 770 lines: the expression grammar is one recursive descent, each level calling the next,
+ * and the vector forms share its operand handling.
  */
 abstract class ExpressionParser extends ParseContext {
     ExpressionParser(String source, Diagnostics diagnostics, Map<String, Integer> widths) {

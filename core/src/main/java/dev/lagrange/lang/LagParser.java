@@ -55,6 +55,8 @@ import java.util.Map;
  * <p>Three rooms: {@link ParseContext} holds one pass's state (tokens, position, symbol tables,
  * diagnostics) and the token helpers; {@link ExpressionParser} reads expressions, calls and the
  * vector forms; this class reads statements, runs the passes and is the public entry point.
+ * About 750 lines: the statements (input, output, init, declare, for, solve blocks and
+ * definitions, each with its diagnostics) and the passes.
  */
 public final class LagParser extends ExpressionParser {
     /** The deepest nesting of parentheses, function calls and exponents in one expression. */

@@ -22,6 +22,11 @@ import java.util.Set;
  * <p>Nodes are numbered in evaluation order: every node's arguments come before it, except inside a
  * cyclic block (a strongly connected component of the dependency graph), whose nodes are numbered
  * contiguously. Acyclic programs built in definition order keep their definition order.
+ *
+ * <p>This file holds the value (some 480 lines) and {@link Builder}'s naming, definitions and
+ * {@code build()} (some 400, with the id view {@link Builder.Ids}), which stay nested so that the API
+ * reads {@code Program.Builder}; the recording itself is in {@code RecordedNodes},
+ * {@code ScalarBuilder} and {@code VectorBuilder}.
  */
 public final class Program {
     final byte[] op;
