@@ -52,11 +52,29 @@ public final class SecondOrder {
      * @param v Not modified: the direction, one entry per input.
      */
     public double[] hessianTimes(double[] x, double[] v) {
+        double[] w = new double[program.outputCount()];
+        w[0] = 1;
+        return hessianTimes(x, v, w);
+    }
+
+    /**
+     * {@code sum_k w_k (d^2 y_k / dx^2) v} for the program's outputs y_k: the vector-Hessian-vector
+     * product of a program with several outputs ({@code w = e_1} is {@link #hessianTimes(double[], double[])}).
+     *
+     * @param x Not modified: the inputs.
+     * @param v Not modified: the direction, one entry per input.
+     * @param w Not modified: a weight per output.
+     */
+    public double[] hessianTimes(double[] x, double[] v, double[] w) {
         Program p = program;
         int d = p.inputCount();
         if (x.length != d || v.length != d) {
             throw new IllegalArgumentException("expected " + d + " inputs and directions, got " + x.length + " and "
                     + v.length);
+        }
+        if (w.length != p.outputCount()) {
+            throw new IllegalArgumentException("expected a weight for each of the " + p.outputCount() + " outputs, got "
+                    + w.length);
         }
         int n = p.size();
         double[] z = new double[n];
@@ -65,7 +83,9 @@ public final class SecondOrder {
         Sweeps.tangent(p, z, v, zdot);
         double[] lambda = new double[n];
         double[] lambdaDot = new double[n];
-        lambda[p.objective()] = 1;
+        for (int k = 0; k < w.length; k++) {
+            lambda[p.output(k)] += w[k];
+        }
         for (int i = n - 1; i >= 0; i--) {
             double li = lambda[i];
             double ldi = lambdaDot[i];
@@ -112,6 +132,50 @@ public final class SecondOrder {
             hv[k] = lambdaDot[p.inputSlot(k)];
         }
         return hv;
+    }
+
+    /**
+     * The Lagrangian's Hessian in z times u at any (z, lambda), feasible or not: with
+     * {@code L = z_n - sum_i lambda_i (z_i - f_i(z_alpha(i)))}, {@code d^2 L / dz^2 = sum_i lambda_i
+     * d^2 f_i}, a sum of the nonlinear nodes' second partials; matrix-free, O(n + edges).
+     *
+     * @param z Not modified: a value per node.
+     * @param lambda Not modified: a multiplier per node.
+     * @param u Not modified: the direction, a value per node.
+     */
+    public double[] lagrangianHessianTimes(double[] z, double[] lambda, double[] u) {
+        Program p = program;
+        int n = p.size();
+        if (z.length != n || lambda.length != n || u.length != n) {
+            throw new IllegalArgumentException("expected z, lambda and u of " + n + " entries, got " + z.length + ", "
+                    + lambda.length + " and " + u.length);
+        }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double li = lambda[i];
+            Primitive f = p.primitive(i);
+            if (li == 0 || f == Primitive.INPUT || f == Primitive.CONSTANT || f == Primitive.WEIGHTED_SUM) {
+                continue;
+            }
+            int[] a = p.arguments(i);
+            double[] c = p.parameters(i);
+            double q = c.length > 0 ? c[0] : 0;
+            double za = z[a[0]];
+            double zb = a.length > 1 ? z[a[1]] : 0;
+            // The partials may read the value f_i (exp'' = exp): recomputed, since z_i need not equal
+            // f_i away from a solution (as Sweeps.localPartials does).
+            double fi = f.value(za, zb, q);
+            double aa = f.partialAA(za, zb, q, fi);
+            if (a.length == 1) {
+                out[a[0]] += times(li, times(u[a[0]], aa));
+            } else {
+                double ab = f.partialAB(za, zb, q, fi);
+                double bb = f.partialBB(za, zb, q, fi);
+                out[a[0]] += times(li, times(u[a[0]], aa) + times(u[a[1]], ab));
+                out[a[1]] += times(li, times(u[a[0]], ab) + times(u[a[1]], bb));
+            }
+        }
+        return out;
     }
 
     /** The dense Hessian of the objective at x, by one product per input; symmetric up to rounding. */

@@ -21,6 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SecondOrderTest {
     /** The Hessian of a scalar program's objective in forward mode of order 2. */
     static double[][] forwardModeHessian(Program p, double[] x) {
+        return forwardModeHessian(p, x, p.objective());
+    }
+
+    /** The Hessian of node {@code node} in forward mode of order 2. */
+    static double[][] forwardModeHessian(Program p, double[] x, int node) {
         int d = p.inputCount();
         DerivativeStructure[] z = new DerivativeStructure[p.size()];
         for (int i = 0; i < p.size(); i++) {
@@ -40,7 +45,7 @@ class SecondOrderTest {
                 default -> f.value(z[a[0]], a.length > 1 ? z[a[1]] : null, c.length > 0 ? c[0] : 0);
             };
         }
-        DerivativeStructure f = z[p.objective()];
+        DerivativeStructure f = z[node];
         double[][] h = new double[d][d];
         int[] orders = new int[d];
         for (int r = 0; r < d; r++) {
@@ -122,6 +127,65 @@ class SecondOrderTest {
             for (int s = 0; s < 3; s++) {
                 assertEquals(reference[r][s], full[r][s], 1e-12 * Math.max(1, Math.abs(reference[r][s])));
             }
+        }
+    }
+
+    private static final String TWO_OUTPUTS = """
+            input a = 0.7
+            input b = -0.4
+            u = sin(a * b) + a ^ 3
+            g = exp(u - b * b) / (1 + a * a)
+            f = u * g + log1p(b * b)
+            output f, g
+            """;
+
+    /** {@code w^T (d^2 y) v} for two outputs against w_1 H_f v + w_2 H_g v, both in forward mode of order 2. */
+    @Test
+    void weightedOutputsGiveTheVectorHessianVectorProduct() {
+        Program p = LagParser.parse(TWO_OUTPUTS, "two.lag");
+        double[] x = p.inputDefaults();
+        double[] v = {1.3, -0.7};
+        double[] w = {0.3, -2};
+        double[][] hf = forwardModeHessian(p, x, p.output(0));
+        double[][] hg = forwardModeHessian(p, x, p.output(1));
+        double[] actual = SecondOrder.of(p).hessianTimes(x, v, w);
+        for (int r = 0; r < 2; r++) {
+            double expected = 0;
+            for (int s = 0; s < 2; s++) {
+                expected += (w[0] * hf[r][s] + w[1] * hg[r][s]) * v[s];
+            }
+            assertEquals(expected, actual[r], 1e-12 * Math.max(1, Math.abs(expected)), "row " + r);
+        }
+        assertThrows(IllegalArgumentException.class, () -> SecondOrder.of(p).hessianTimes(x, v, new double[] {1}));
+    }
+
+    /**
+     * The Lagrangian's Hessian in z at a point that is neither feasible nor stationary, against
+     * central differences of the Lagrangian's z-gradient ({@code Lagrangian.gradient}), h = 1e-6.
+     */
+    @Test
+    void theLagrangiansHessianMatchesDifferencesOfItsGradient() {
+        Program p = LagParser.parse(TWO_OUTPUTS, "two.lag");
+        var lagrangian = dev.lagrange.lagrangian.Lagrangian.of(p);
+        Random random = new Random(5);
+        int n = p.size();
+        double[] x = p.inputDefaults();
+        double[] z = new double[n];
+        Sweeps.forward(p, x, z);
+        double[] lambda = new double[n];
+        double[] u = new double[n];
+        for (int i = 0; i < n; i++) {
+            z[i] += 0.05 * random.nextGaussian(); // off the constraints
+            lambda[i] = random.nextGaussian();
+            u[i] = random.nextGaussian();
+        }
+        double[] hu = SecondOrder.of(p).lagrangianHessianTimes(z, lambda, u);
+        double h = 1e-6;
+        double[] up = lagrangian.gradient(x, shift(z, u, h), lambda).z();
+        double[] down = lagrangian.gradient(x, shift(z, u, -h), lambda).z();
+        for (int j = 0; j < n; j++) {
+            double fd = (up[j] - down[j]) / (2 * h);
+            assertEquals(fd, hu[j], 1e-6 * Math.max(1, Math.abs(fd)), "(d2L/dz2 u) at '" + p.label(j) + "'");
         }
     }
 
