@@ -31,6 +31,8 @@ public final class GradientCheck {
     public static final String FORWARD_MODE = "forward-mode DerivativeStructure (commons-math3)";
     public static final String CENTRAL_DIFFERENCES = "central differences with Richardson extrapolation";
     public static final String RANDOM_DIRECTIONS = "central differences along random directions";
+    public static final String FORWARD_MODE_ORDER_2 = "forward-over-forward DerivativeStructure of order 2 (commons-math3)";
+    public static final String GRADIENT_DIFFERENCES = "central differences of the back-substitution gradient";
 
     private final Program program;
     private final ToDoubleFunction<double[]> objective;
@@ -102,6 +104,20 @@ public final class GradientCheck {
      * partials. Only for acyclic programs.
      */
     public double[] forwardMode(double[] x) {
+        int d = program.inputCount();
+        DerivativeStructure out = forwardModeObjective(x, 1);
+        double[] g = new double[d];
+        int[] orders = new int[d];
+        for (int k = 0; k < d; k++) {
+            orders[k] = 1;
+            g[k] = out.getPartialDerivative(orders);
+            orders[k] = 0;
+        }
+        return g;
+    }
+
+    /** The objective at x in forward mode of the given order: every node carries its value and its partials up to that order. */
+    private DerivativeStructure forwardModeObjective(double[] x, int order) {
         if (!program.isAcyclic()) {
             throw new IllegalStateException("forward mode needs an acyclic program");
         }
@@ -117,7 +133,7 @@ public final class GradientCheck {
                 VectorPrimitive g = program.vectorPrimitive(i);
                 if (g == VectorPrimitive.INPUT) {
                     for (int k = program.inputIndex(i), m = 0; m < program.width(i); k++, m++) {
-                        z[s + m] = new DerivativeStructure(d, 1, k, x[k]);
+                        z[s + m] = new DerivativeStructure(d, order, k, x[k]);
                     }
                 } else if (g == VectorPrimitive.STACK) {
                     for (int m = 0; m < a.length; m++) {
@@ -135,11 +151,11 @@ public final class GradientCheck {
             switch (f) {
                 case INPUT -> {
                     int k = program.inputIndex(i);
-                    z[s] = new DerivativeStructure(d, 1, k, x[k]);
+                    z[s] = new DerivativeStructure(d, order, k, x[k]);
                 }
-                case CONSTANT -> z[s] = new DerivativeStructure(d, 1, p[0]);
+                case CONSTANT -> z[s] = new DerivativeStructure(d, order, p[0]);
                 case WEIGHTED_SUM -> {
-                    DerivativeStructure v = new DerivativeStructure(d, 1, p[0]);
+                    DerivativeStructure v = new DerivativeStructure(d, order, p[0]);
                     for (int k = 0; k < a.length; k++) {
                         v = v.add(z[a[k]].multiply(p[k + 1]));
                     }
@@ -148,15 +164,111 @@ public final class GradientCheck {
                 default -> z[s] = f.value(z[a[0]], a.length > 1 ? z[a[1]] : null, p.length > 0 ? p[0] : 0);
             }
         }
-        DerivativeStructure out = z[program.slot(program.objective())];
-        double[] g = new double[d];
+        return z[program.slot(program.objective())];
+    }
+
+    /**
+     * The Hessian of the objective at x in forward mode of order 2 (forward over forward): each
+     * primitive's own {@link DerivativeStructure} rule, nothing shared with the second-order
+     * adjoints. Only for acyclic programs.
+     */
+    public double[][] forwardModeHessian(double[] x) {
+        int d = program.inputCount();
+        DerivativeStructure out = forwardModeObjective(x, 2);
+        double[][] h = new double[d][d];
         int[] orders = new int[d];
+        for (int r = 0; r < d; r++) {
+            for (int c = 0; c < d; c++) {
+                orders[r]++;
+                orders[c]++;
+                h[r][c] = out.getPartialDerivative(orders);
+                orders[r] = 0;
+                orders[c] = 0;
+            }
+        }
+        return h;
+    }
+
+    /**
+     * The Hessian at x by central differences of the back-substitution gradient, one Richardson step
+     * ({@code h = step * max(1, |x_k|)}); column k is {@code d grad / dx_k}. Only for acyclic programs.
+     */
+    public double[][] gradientDifferences(double[] x) {
+        int d = program.inputCount();
+        double[][] h = new double[d][d];
+        double[] xp = x.clone();
         for (int k = 0; k < d; k++) {
-            orders[k] = 1;
-            g[k] = out.getPartialDerivative(orders);
-            orders[k] = 0;
+            double hk = step * Math.max(1, Math.abs(x[k]));
+            double[] dh = gradientDifference(xp, k, hk);
+            double[] dh2 = gradientDifference(xp, k, hk / 2);
+            for (int r = 0; r < d; r++) {
+                h[r][k] = (4 * dh2[r] - dh[r]) / 3;
+            }
+        }
+        return h;
+    }
+
+    private double[] gradientDifference(double[] xp, int k, double h) {
+        double xk = xp[k];
+        xp[k] = xk + h;
+        double[] up = backSubstitution(xp);
+        xp[k] = xk - h;
+        double[] down = backSubstitution(xp);
+        xp[k] = xk;
+        for (int r = 0; r < up.length; r++) {
+            up[r] = (up[r] - down[r]) / (2 * h);
+        }
+        return up;
+    }
+
+    /** The gradient of an acyclic program by the forward pass and back-substitution. */
+    private double[] backSubstitution(double[] x) {
+        double[] z = new double[program.slotCount()];
+        Sweeps.forward(program, x, z);
+        double[] lambda = new double[program.slotCount()];
+        lambda[program.slot(program.objective())] = 1;
+        Sweeps.reverse(program, z, lambda, lambda, 0, program.size());
+        double[] g = new double[program.inputCount()];
+        for (int k = 0; k < g.length; k++) {
+            g[k] = lambda[program.inputSlot(k)];
         }
         return g;
+    }
+
+    /**
+     * Compares a Hessian at x with forward mode of order 2 and with central differences of the
+     * gradient, entry by entry (relative errors as for gradients); acyclic programs only.
+     *
+     * @param hessian Not modified: the d x d Hessian to verify, e.g. from {@code SecondOrder}.
+     */
+    public Report checkHessian(double[] x, double[][] hessian) {
+        int d = program.inputCount();
+        if (!program.isAcyclic()) {
+            throw new IllegalArgumentException("a Hessian check needs an acyclic program");
+        }
+        if (x.length != d || hessian.length != d) {
+            throw new IllegalArgumentException("expected " + d + " inputs and a " + d + " x " + d + " Hessian");
+        }
+        return new Report(List.of(compareMatrix(FORWARD_MODE_ORDER_2, forwardModeHessian(x), hessian),
+                compareMatrix(GRADIENT_DIFFERENCES, gradientDifferences(x), hessian)));
+    }
+
+    private Comparison compareMatrix(String method, double[][] reference, double[][] hessian) {
+        int d = reference.length;
+        double worst = 0;
+        String where = "";
+        double[] flat = new double[d * d];
+        for (int r = 0; r < d; r++) {
+            for (int c = 0; c < d; c++) {
+                flat[r * d + c] = reference[r][c];
+                double e = relativeError(hessian[r][c], reference[r][c]);
+                if (!(e <= worst)) {
+                    worst = e;
+                    where = "d2f/d" + program.inputLabel(r) + " d" + program.inputLabel(c);
+                }
+            }
+        }
+        return new Comparison(method, worst, where, flat);
     }
 
     /** The gradient at x by central differences with one Richardson step. */

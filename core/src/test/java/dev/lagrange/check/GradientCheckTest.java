@@ -1,12 +1,15 @@
 package dev.lagrange.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lagrange.lang.LagParser;
 import dev.lagrange.primitive.Primitive;
 import dev.lagrange.program.Program;
+import dev.lagrange.program.SecondOrder;
 import dev.lagrange.program.Var;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -117,5 +120,47 @@ class GradientCheckTest {
         assertEquals(2, none.comparisons().size());
         GradientCheck.Report other = check.withSeed(7).check(X, gradient(X[0], X[1], X[2]));
         assertTrue(other.comparisons().get(2).where().contains("seed 7"), other.toString());
+    }
+
+    /** The Hessian check: second-order adjoints pass it; one wrong entry fails it, named. */
+    @Test
+    void theHessianCheckPassesSecondOrderAdjointsAndNamesAWrongEntry() {
+        Program p = LagParser.parse("""
+                input a = 0.7
+                input b = -0.4
+                f = exp(a * b) * sin(a) + log(1 + b * b) / (2 + a)
+                output f
+                """, "h.lag");
+        double[] x = p.inputDefaults();
+        double[][] h = SecondOrder.of(p).hessian(x);
+        GradientCheck check = GradientCheck.of(p);
+        GradientCheck.Report report = check.checkHessian(x, h);
+        assertTrue(report.passed(1e-7), report.toString());
+        assertEquals(2, report.comparisons().size());
+        h[0][1] *= 1.001;
+        GradientCheck.Report wrong = check.checkHessian(x, h);
+        assertFalse(wrong.passed(1e-4), wrong.toString());
+        assertEquals("d2f/da db", wrong.worst().where());
+    }
+
+    /** Forward mode of order 2 runs through vector nodes too: against differences of the gradient on a tanh layer. */
+    @Test
+    void forwardModeHessiansOfVectorProgramsMatchDifferencesOfTheGradient() {
+        Program p = LagParser.parse("""
+                input W[1..2, 1..2] = [0.5, -0.3, 0.8, 0.1]
+                input x[1..2, 1] = [0.4, -1.2]
+                f = sum(tanh(W @ x)) + dot(x, x) * 0.1
+                output f
+                """, "v.lag");
+        double[] x0 = p.inputDefaults();
+        GradientCheck check = GradientCheck.of(p);
+        double[][] exact = check.forwardModeHessian(x0);
+        double[][] differences = check.gradientDifferences(x0);
+        for (int r = 0; r < x0.length; r++) {
+            for (int c = 0; c < x0.length; c++) {
+                assertEquals(differences[r][c], exact[r][c], 1e-7, p.inputLabel(r) + ", " + p.inputLabel(c));
+                assertEquals(exact[c][r], exact[r][c], 1e-14, "symmetric");
+            }
+        }
     }
 }
