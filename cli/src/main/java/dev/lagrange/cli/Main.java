@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "lagrange", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Solves constraint programs and their Lagrangians: values, multipliers and gradients.",
-        subcommands = {SolveCommand.class, AdjointCommand.class, GraphCommand.class},
+        subcommands = {SolveCommand.class, AdjointCommand.class, GraphCommand.class, HessianCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:success",

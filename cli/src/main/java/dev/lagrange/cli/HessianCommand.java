@@ -1,0 +1,178 @@
+package dev.lagrange.cli;
+
+import dev.lagrange.program.Program;
+import dev.lagrange.program.SecondOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lagrange hessian FILE}: the Hessian of the objective with respect to the inputs at their
+ * values, by second-order adjoints ({@link SecondOrder}), its eigenvalues (EJML's symmetric
+ * eigendecomposition of {@code (H + H^T) / 2}) and what they say of the point: a strict local
+ * minimum or maximum of the objective over the inputs when all are of one sign, a saddle when signs
+ * differ, inconclusive when one is zero (below {@code 1e-12 max |eigenvalue|}); a minimum or maximum
+ * only where the gradient vanishes too (max |gradient| <= 1e-8), else the curvature alone. Programs with
+ * vector nodes or cyclic blocks are not supported yet (exit status 3, as {@code adjoint} for cycles).
+ */
+@Command(name = "hessian", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Prints the Hessian of the objective with respect to the inputs, its eigenvalues and whether "
+                + "the inputs are at a minimum, a maximum or a saddle of it.")
+final class HessianCommand extends ProgramCommand {
+    @Option(names = "--json", description = "Prints one JSON object instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ProgramOptions.Loaded loaded = options.load(main, true);
+        Program p = loaded.program();
+        SecondOrder second;
+        try {
+            second = SecondOrder.of(p);
+        } catch (UnsupportedOperationException e) {
+            throw new Failure(Main.EXIT_NUMERICAL, loaded.file() + ": error: not supported: " + e.getMessage());
+        }
+        double[] x = loaded.inputs();
+        double[][] h = second.hessian(x);
+        int d = h.length;
+        for (int r = 0; r < d; r++) {
+            for (int c = 0; c < d; c++) {
+                if (!Double.isFinite(h[r][c])) {
+                    throw new Failure(Main.EXIT_NUMERICAL, loaded.file() + ": error: the Hessian entry d2 "
+                            + p.label(p.objective()) + " / d" + p.inputLabel(r) + " d" + p.inputLabel(c) + " is " + h[r][c]);
+                }
+            }
+        }
+        double[] eigenvalues = eigenvalues(h);
+        double gradient = maxAbsGradient(p, x);
+        String verdict = classify(eigenvalues);
+        if (!(gradient <= 1e-8)) {
+            verdict = "not a stationary point (max |gradient| = " + gradient + "); the curvature there: " + verdict;
+        } else if (verdict.startsWith("minimum") || verdict.startsWith("maximum")) {
+            verdict = "strict local " + verdict; // zero gradient, definite Hessian: the second-order test
+        }
+        List<String> inputs = new ArrayList<>();
+        for (int k = 0; k < d; k++) {
+            inputs.add(p.inputLabel(k));
+        }
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("objective", p.label(p.objective()));
+            o.put("inputs", inputs);
+            List<Object> rows = new ArrayList<>();
+            for (double[] row : h) {
+                rows.add(toList(row));
+            }
+            o.put("hessian", rows);
+            o.put("eigenvalues", toList(eigenvalues));
+            o.put("maxAbsGradient", gradient);
+            o.put("point", verdict);
+            Json.write(o, main.out);
+            main.out.println();
+            return 0;
+        }
+        int width = 6;
+        for (String name : inputs) {
+            width = Math.max(width, name.length());
+        }
+        StringBuilder s = new StringBuilder();
+        s.append("hessian of ").append(p.label(p.objective())).append(" with respect to the inputs\n\n");
+        s.append(" ".repeat(width));
+        for (String name : inputs) {
+            s.append("  ").append(pad(name, 22));
+        }
+        s.append('\n');
+        for (int r = 0; r < d; r++) {
+            s.append(pad(inputs.get(r), width));
+            for (int c = 0; c < d; c++) {
+                s.append("  ").append(pad(Double.toString(h[r][c]), 22));
+            }
+            s.append('\n');
+        }
+        s.append('\n');
+        s.append("eigenvalues  ").append(d == 0 ? "-" : eigenvalues[0] + " .. " + eigenvalues[d - 1]).append('\n');
+        s.append("point        ").append(verdict).append('\n');
+        main.out.print(s);
+        return 0;
+    }
+
+    /** {@code max_k |df/dx_k|} by the forward pass and back-substitution. */
+    private static double maxAbsGradient(Program p, double[] x) {
+        double[] z = new double[p.slotCount()];
+        dev.lagrange.program.Sweeps.forward(p, x, z);
+        double[] lambda = new double[p.slotCount()];
+        lambda[p.slot(p.objective())] = 1;
+        dev.lagrange.program.Sweeps.reverse(p, z, lambda, lambda, 0, p.size());
+        double m = 0;
+        for (int k = 0; k < p.inputCount(); k++) {
+            double g = Math.abs(lambda[p.inputSlot(k)]);
+            m = Double.isNaN(g) ? g : Math.max(m, g);
+        }
+        return m;
+    }
+
+    /** The eigenvalues of the symmetric part of h, ascending. */
+    static double[] eigenvalues(double[][] h) {
+        int d = h.length;
+        double[] values = new double[d];
+        if (d == 0) {
+            return values;
+        }
+        DMatrixRMaj m = new DMatrixRMaj(d, d);
+        for (int r = 0; r < d; r++) {
+            for (int c = 0; c < d; c++) {
+                m.set(r, c, 0.5 * (h[r][c] + h[c][r]));
+            }
+        }
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, false, true);
+        if (!eig.decompose(m)) {
+            throw new Failure(Main.EXIT_NUMERICAL, "error: the eigendecomposition of the Hessian did not converge");
+        }
+        for (int k = 0; k < d; k++) {
+            values[k] = eig.getEigenvalue(k).real;
+        }
+        java.util.Arrays.sort(values);
+        return values;
+    }
+
+    /** What the signs of the eigenvalues say of the point. */
+    static String classify(double[] eigenvalues) {
+        int d = eigenvalues.length;
+        if (d == 0) {
+            return "no inputs";
+        }
+        double scale = Math.max(Math.abs(eigenvalues[0]), Math.abs(eigenvalues[d - 1]));
+        double zero = 1e-12 * scale;
+        boolean negative = eigenvalues[0] < -zero;
+        boolean positive = eigenvalues[d - 1] > zero;
+        boolean singular = false;
+        for (double e : eigenvalues) {
+            singular |= Math.abs(e) <= zero;
+        }
+        if (negative && positive) {
+            return "saddle (eigenvalues of both signs)";
+        }
+        if (singular) {
+            return "inconclusive (a zero eigenvalue: the Hessian is singular)";
+        }
+        return positive ? "minimum (positive definite)" : "maximum (negative definite)";
+    }
+
+    private static List<Object> toList(double[] v) {
+        List<Object> list = new ArrayList<>();
+        for (double e : v) {
+            list.add(e);
+        }
+        return list;
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+}

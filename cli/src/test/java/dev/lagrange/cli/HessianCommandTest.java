@@ -1,0 +1,62 @@
+package dev.lagrange.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lagrange hessian}: the matrix, its eigenvalues and the verdict, against closed forms. */
+class HessianCommandTest {
+    @TempDir
+    Path dir;
+
+    /** The command with the real parser. */
+    private static MainTest.Run run(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status = Main.run(args, new java.io.ByteArrayInputStream(new byte[0]), new java.io.PrintWriter(out),
+                new java.io.PrintWriter(err));
+        return new MainTest.Run(status, out.toString(), err.toString());
+    }
+
+    private String file(String name, String content) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, content);
+        return p.toString();
+    }
+
+    /** {@code (a - 1)^2 + 3 (b + 2)^2 + (a - 1)(b + 2)} at its minimum: H = [[2, 1], [1, 6]], eigenvalues 4 -+ sqrt 5. */
+    @Test
+    void aMinimumHasItsHessianAndEigenvalues() throws IOException {
+        String f = file("min.lag", "input a = 1\ninput b = -2\nf = (a - 1)^2 + 3 * (b + 2)^2 + (a - 1) * (b + 2)\noutput f\n");
+        MainTest.Run r = run("hessian", f, "--json");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("\"hessian\": [\n    [2.0, 1.0],\n    [1.0, 6.0]\n  ]"), r.out());
+        assertTrue(r.out().contains("\"eigenvalues\": [" + (4 - Math.sqrt(5)) + ", " + (4 + Math.sqrt(5)) + "]")
+                || r.out().contains("\"eigenvalues\": [1.76393202250021"), r.out());
+        assertTrue(r.out().contains("\"point\": \"strict local minimum (positive definite)\""), r.out());
+        MainTest.Run table = run("hessian", f);
+        assertTrue(table.out().contains("point        strict local minimum (positive definite)"), table.out());
+    }
+
+    @Test
+    void aSaddleAwayFromStationarityIsSaid() throws IOException {
+        String f = file("saddle.lag", "input a = 0.5\ninput b = 0.3\nf = a * a - b * b\noutput f\n");
+        MainTest.Run r = run("hessian", f);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("eigenvalues  -2.0 .. 2.0"), r.out());
+        assertTrue(r.out().contains("not a stationary point (max |gradient| = 1.0); the curvature there: saddle"), r.out());
+    }
+
+    @Test
+    void aCyclicProgramIsNotSupportedYet() throws IOException {
+        String f = file("cycle.lag", "input x = 0.5\nv = x + 0.5 * tanh(v)\noutput v\n");
+        MainTest.Run r = run("hessian", f);
+        assertEquals(3, r.status());
+        assertTrue(r.err().contains("not supported: Hessian-vector products of cyclic programs"), r.err());
+    }
+}
