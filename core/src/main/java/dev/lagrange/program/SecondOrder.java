@@ -1,6 +1,7 @@
 package dev.lagrange.program;
 
 import dev.lagrange.primitive.Primitive;
+import dev.lagrange.primitive.VectorPrimitive;
 
 /**
  * Second derivatives of a program's objective by forward-over-reverse on the flat arrays: a tangent
@@ -15,12 +16,20 @@ import dev.lagrange.primitive.Primitive;
  * ({@link Primitive#partialA}, {@link Primitive#secondPartials}). Cost: about three sweeps per product,
  * O(n + edges), no new program and nothing allocated per node beyond four arrays of the slot count.
  *
- * <p>This first slice covers acyclic programs of scalar nodes; a program with vector nodes or cyclic
- * blocks is refused with a message (second-order rules for vector primitives and second-order
- * implicit differentiation come next). Reference: Griewank and Walther, <i>Evaluating
+ * <p>Acyclic programs, scalar nodes and the vector nodes in {@link #SUPPORTED} (softmax, logsumexp,
+ * cross-entropy and sparse products are refused with a message, as are cyclic blocks: their rules and
+ * second-order implicit differentiation come next). {@link #lagrangianHessianTimes} is for scalar
+ * programs. Reference: Griewank and Walther, <i>Evaluating
  * Derivatives</i>, 2nd ed., SIAM 2008, section 5.3 (second-order adjoints).
  */
 public final class SecondOrder {
+    /** The vector primitives with second-order rules here: linear ones, maps and zips, the bilinear ones and the squared loss. */
+    private static final java.util.Set<VectorPrimitive> SUPPORTED = java.util.EnumSet.of(VectorPrimitive.INPUT,
+            VectorPrimitive.COPY, VectorPrimitive.ADD, VectorPrimitive.SUB, VectorPrimitive.SCALE, VectorPrimitive.AFFINE,
+            VectorPrimitive.SUM, VectorPrimitive.ELEMENT, VectorPrimitive.STACK, VectorPrimitive.STEP, VectorPrimitive.MAP,
+            VectorPrimitive.ZIP, VectorPrimitive.HADAMARD, VectorPrimitive.DOT, VectorPrimitive.SCALE_BY,
+            VectorPrimitive.MATVEC, VectorPrimitive.MATVEC_T, VectorPrimitive.OUTER, VectorPrimitive.SQUARED_LOSS);
+
     private final Program program;
 
     private SecondOrder(Program program) {
@@ -37,9 +46,9 @@ public final class SecondOrder {
             throw new UnsupportedOperationException("Hessian-vector products of cyclic programs are not supported yet");
         }
         for (int i = 0; i < program.size(); i++) {
-            if (program.isVector(i)) {
-                throw new UnsupportedOperationException("Hessian-vector products of vector nodes are not supported yet ('"
-                        + program.label(i) + "')");
+            if (program.isVector(i) && !SUPPORTED.contains(program.vectorPrimitive(i))) {
+                throw new UnsupportedOperationException("Hessian-vector products through "
+                        + program.vectorPrimitive(i).symbol() + " nodes are not supported yet ('" + program.label(i) + "')");
             }
         }
         return new SecondOrder(program);
@@ -77,18 +86,26 @@ public final class SecondOrder {
                     + w.length);
         }
         int n = p.size();
-        double[] z = new double[n];
+        int slots = p.slotCount();
+        double[] z = new double[slots];
         Sweeps.forward(p, x, z);
-        double[] zdot = new double[n];
+        double[] zdot = new double[slots];
         Sweeps.tangent(p, z, v, zdot);
-        double[] lambda = new double[n];
-        double[] lambdaDot = new double[n];
+        double[] lambda = new double[slots];
+        double[] lambdaDot = new double[slots];
         for (int k = 0; k < w.length; k++) {
-            lambda[p.output(k)] += w[k];
+            lambda[p.slot(p.output(k))] += w[k];
         }
         for (int i = n - 1; i >= 0; i--) {
-            double li = lambda[i];
-            double ldi = lambdaDot[i];
+            if (p.isVector(i)) {
+                vectorTerm(p, i, z, zdot, lambda, lambdaDot);
+                VectorKernels.reverse(p, i, z, lambda, lambda);
+                VectorKernels.reverse(p, i, z, lambdaDot, lambdaDot);
+                continue;
+            }
+            int si = p.slot(i);
+            double li = lambda[si];
+            double ldi = lambdaDot[si];
             if (li == 0 && ldi == 0) {
                 continue;
             }
@@ -99,30 +116,33 @@ public final class SecondOrder {
                 case INPUT, CONSTANT -> { }
                 case WEIGHTED_SUM -> {
                     for (int k = 0; k < a.length; k++) {
-                        lambda[a[k]] += li * c[k + 1];
-                        lambdaDot[a[k]] += ldi * c[k + 1];
+                        int sa = p.slot(a[k]);
+                        lambda[sa] += li * c[k + 1];
+                        lambdaDot[sa] += ldi * c[k + 1];
                     }
                 }
                 default -> {
                     double q = c.length > 0 ? c[0] : 0;
-                    double za = z[a[0]];
-                    double zb = a.length > 1 ? z[a[1]] : 0;
-                    double zi = z[i];
+                    int sa = p.slot(a[0]);
+                    int sb = a.length > 1 ? p.slot(a[1]) : sa;
+                    double za = z[sa];
+                    double zb = a.length > 1 ? z[sb] : 0;
+                    double zi = z[si];
                     double da = f.partialA(za, zb, q, zi);
-                    double ta = zdot[a[0]];
+                    double ta = zdot[sa];
                     if (a.length == 1) {
-                        lambda[a[0]] += times(li, da);
-                        lambdaDot[a[0]] += times(ldi, da) + times(li, times(ta, f.partialAA(za, zb, q, zi)));
+                        lambda[sa] += times(li, da);
+                        lambdaDot[sa] += times(ldi, da) + times(li, times(ta, f.partialAA(za, zb, q, zi)));
                     } else {
                         double db = f.partialB(za, zb, q, zi);
-                        double tb = zdot[a[1]];
+                        double tb = zdot[sb];
                         double aa = f.partialAA(za, zb, q, zi);
                         double ab = f.partialAB(za, zb, q, zi);
                         double bb = f.partialBB(za, zb, q, zi);
-                        lambda[a[0]] += times(li, da);
-                        lambda[a[1]] += times(li, db);
-                        lambdaDot[a[0]] += times(ldi, da) + times(li, times(ta, aa) + times(tb, ab));
-                        lambdaDot[a[1]] += times(ldi, db) + times(li, times(ta, ab) + times(tb, bb));
+                        lambda[sa] += times(li, da);
+                        lambda[sb] += times(li, db);
+                        lambdaDot[sa] += times(ldi, da) + times(li, times(ta, aa) + times(tb, ab));
+                        lambdaDot[sb] += times(ldi, db) + times(li, times(ta, ab) + times(tb, bb));
                     }
                 }
             }
@@ -145,6 +165,9 @@ public final class SecondOrder {
      */
     public double[] lagrangianHessianTimes(double[] z, double[] lambda, double[] u) {
         Program p = program;
+        if (p.slotCount() != p.size()) {
+            throw new UnsupportedOperationException("the Lagrangian's Hessian of programs with vector nodes is not supported yet");
+        }
         int n = p.size();
         if (z.length != n || lambda.length != n || u.length != n) {
             throw new IllegalArgumentException("expected z, lambda and u of " + n + " entries, got " + z.length + ", "
@@ -189,6 +212,104 @@ public final class SecondOrder {
             e[k] = 0;
         }
         return h;
+    }
+
+    /**
+     * The second-order part of vector node i's contribution, {@code lambdaDot_args += lambda_i^T
+     * (d^2 f_i)[zdot_args]}: zero for linear nodes, the scalar second partials entry by entry for
+     * maps and zips, the cross terms of the bilinear nodes, and the identity blocks of the squared loss.
+     */
+    private static void vectorTerm(Program p, int i, double[] z, double[] zdot, double[] lambda, double[] lambdaDot) {
+        int s = p.slot(i);
+        int[] args = p.arguments(i);
+        double[] c = p.parameters(i);
+        int a = args.length > 0 ? p.slot(args[0]) : 0;
+        int b = args.length > 1 ? p.slot(args[1]) : 0;
+        switch (p.vectorPrimitive(i)) {
+            case MAP -> {
+                Primitive f = VectorPrimitive.scalar(c, 0);
+                double q = c[2];
+                for (int k = 0, w = (int) c[0]; k < w; k++) {
+                    lambdaDot[a + k] += times(lambda[s + k], times(zdot[a + k], f.partialAA(z[a + k], 0, q, z[s + k])));
+                }
+            }
+            case ZIP -> {
+                Primitive f = VectorPrimitive.scalar(c, 0);
+                for (int k = 0, w = (int) c[0]; k < w; k++) {
+                    double l = lambda[s + k];
+                    if (l == 0) {
+                        continue;
+                    }
+                    double x = z[a + k];
+                    double y = z[b + k];
+                    double fi = z[s + k];
+                    double ta = zdot[a + k];
+                    double tb = zdot[b + k];
+                    double ab = f.partialAB(x, y, 0, fi);
+                    lambdaDot[a + k] += times(l, times(ta, f.partialAA(x, y, 0, fi)) + times(tb, ab));
+                    lambdaDot[b + k] += times(l, times(ta, ab) + times(tb, f.partialBB(x, y, 0, fi)));
+                }
+            }
+            case HADAMARD -> {
+                for (int k = 0, w = (int) c[0]; k < w; k++) {
+                    lambdaDot[a + k] += lambda[s + k] * zdot[b + k];
+                    lambdaDot[b + k] += lambda[s + k] * zdot[a + k];
+                }
+            }
+            case DOT -> {
+                for (int k = 0, w = (int) c[0]; k < w; k++) {
+                    lambdaDot[a + k] += lambda[s] * zdot[b + k];
+                    lambdaDot[b + k] += lambda[s] * zdot[a + k];
+                }
+            }
+            case SCALE_BY -> { // z_k = s b_k
+                for (int k = 0, w = (int) c[0]; k < w; k++) {
+                    lambdaDot[a] += lambda[s + k] * zdot[b + k];
+                    lambdaDot[b + k] += lambda[s + k] * zdot[a];
+                }
+            }
+            case MATVEC -> { // z_r = sum_j W_rj x_j, arguments (W, x)
+                int m = (int) c[0];
+                int n = (int) c[1];
+                for (int r = 0; r < m; r++) {
+                    double l = lambda[s + r];
+                    for (int j = 0; j < n; j++) {
+                        lambdaDot[a + r * n + j] += l * zdot[b + j];
+                        lambdaDot[b + j] += l * zdot[a + r * n + j];
+                    }
+                }
+            }
+            case MATVEC_T -> { // z_j = sum_r y_r W_rj, arguments (y, W)
+                int m = (int) c[0];
+                int n = (int) c[1];
+                for (int r = 0; r < m; r++) {
+                    for (int j = 0; j < n; j++) {
+                        double l = lambda[s + j];
+                        lambdaDot[a + r] += l * zdot[b + r * n + j];
+                        lambdaDot[b + r * n + j] += l * zdot[a + r];
+                    }
+                }
+            }
+            case OUTER -> { // z_{r n + j} = a_r b_j
+                int m = (int) c[0];
+                int n = (int) c[1];
+                for (int r = 0; r < m; r++) {
+                    for (int j = 0; j < n; j++) {
+                        double l = lambda[s + r * n + j];
+                        lambdaDot[a + r] += l * zdot[b + j];
+                        lambdaDot[b + j] += l * zdot[a + r];
+                    }
+                }
+            }
+            case SQUARED_LOSS -> { // 1/2 |a - b|^2
+                for (int k = 0, w = (int) c[0]; k < w; k++) {
+                    double t = lambda[s] * (zdot[a + k] - zdot[b + k]);
+                    lambdaDot[a + k] += t;
+                    lambdaDot[b + k] -= t;
+                }
+            }
+            default -> { } // linear, or piecewise constant (step): no second-order term
+        }
     }
 
     /** {@code t * d}, 0 when t is 0 even if d is not finite (as the first-order sweeps do). */
