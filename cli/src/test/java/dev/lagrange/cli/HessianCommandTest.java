@@ -52,6 +52,20 @@ class HessianCommandTest {
         assertTrue(r.out().contains("not a stationary point (max |gradient| = 1.0); the curvature there: saddle"), r.out());
     }
 
+    /** {@code sum(x * x) + dot(a, x)} over the vector inputs x and a: H = [[2 I, I], [I, 0]]. */
+    @Test
+    void aVectorProgramsHessian() throws IOException {
+        String f = file("vec.lag", "input x[1..2, 1] = [-0.5, 1]\ninput a[1..2, 1] = [1, -2]\nf = sum(x * x) + dot(a, x)\noutput f\n");
+        MainTest.Run r = run("hessian", f, "--json");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("\"inputs\": [\"x[1]\", \"x[2]\", \"a[1]\", \"a[2]\"]"), r.out());
+        assertTrue(r.out().contains("[2.0, 0.0, 1.0, 0.0]"), r.out());
+        // over (x, a) jointly the bilinear a.x makes it indefinite: eigenvalues 1 -+ sqrt 2, each twice;
+        // and df/da = x is not zero there
+        assertTrue(r.out().contains("the curvature there: saddle"), r.out());
+        assertTrue(r.out().contains("\"eigenvalues\": [-0.414213562373095"), r.out());
+    }
+
     @Test
     void aCyclicProgramIsNotSupportedYet() throws IOException {
         String f = file("cycle.lag", "input x = 0.5\nv = x + 0.5 * tanh(v)\noutput v\n");
