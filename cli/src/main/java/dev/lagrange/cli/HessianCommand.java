@@ -2,6 +2,7 @@ package dev.lagrange.cli;
 
 import dev.lagrange.program.Program;
 import dev.lagrange.program.SecondOrder;
+import dev.lagrange.solve.substitution.BackSubstitution;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,13 +107,10 @@ final class HessianCommand extends ProgramCommand {
     private static double maxAbsGradient(Program p, double[] x) {
         double[] z = new double[p.slotCount()];
         dev.lagrange.program.Sweeps.forward(p, x, z);
-        double[] lambda = new double[p.slotCount()];
-        lambda[p.slot(p.objective())] = 1;
-        dev.lagrange.program.Sweeps.reverse(p, z, lambda, lambda, 0, p.size());
+        double[] lambda = BackSubstitution.solve(p, z, BackSubstitution.objectiveSeed(p));
         double m = 0;
-        for (int k = 0; k < p.inputCount(); k++) {
-            double g = Math.abs(lambda[p.inputSlot(k)]);
-            m = Double.isNaN(g) ? g : Math.max(m, g);
+        for (double g : BackSubstitution.inputMultipliers(p, lambda)) {
+            m = Double.isNaN(g) ? g : Math.max(m, Math.abs(g));
         }
         return m;
     }
