@@ -5,15 +5,15 @@ import dev.lagrange.primitive.VectorPrimitive;
 
 /**
  * Second derivatives of a program's objective by forward-over-reverse on the flat arrays: a tangent
- * sweep {@code zdot = (dz/dx) v}, then one reverse sweep carrying the multipliers lambda and their
- * tangents (the second-order adjoints)
+ * sweep {@code zdot = (dz/dx) v}, back-substitution for the multipliers lambda ({@link Sweeps#reverse}),
+ * then one reverse sweep carrying their tangents (the second-order adjoints)
  * <pre>
  *   lambda_j    += lambda_i d_k f_i
  *   lambdadot_j += lambdadot_i d_k f_i + lambda_i sum_m (d_k d_m f_i) zdot_{alpha_m(i)}
  * </pre>
  * for each argument j = alpha_k(i), last node first, from {@code lambda_n = 1, lambdadot_n = 0}; then
  * {@code H v = lambdadot} at the inputs. The first and second partials are the primitives' own
- * ({@link Primitive#partialA}, {@link Primitive#secondPartials}). Cost: about three sweeps per product,
+ * ({@link Primitive#partialA}, {@link Primitive#secondPartials}). Cost: four sweeps per product (forward, tangent, reverse, second-order reverse),
  * O(n + edges), no new program and nothing allocated per node beyond four arrays of the slot count.
  *
  * <p>Acyclic programs, scalar nodes and the vector nodes in {@link #SUPPORTED} (softmax, logsumexp,
@@ -96,10 +96,10 @@ public final class SecondOrder {
         for (int k = 0; k < w.length; k++) {
             lambda[p.slot(p.output(k))] += w[k];
         }
+        Sweeps.reverse(p, z, lambda, lambda, 0, n); // the first-order multipliers: back-substitution
         for (int i = n - 1; i >= 0; i--) {
             if (p.isVector(i)) {
                 vectorTerm(p, i, z, zdot, lambda, lambdaDot);
-                VectorKernels.reverse(p, i, z, lambda, lambda);
                 VectorKernels.reverse(p, i, z, lambdaDot, lambdaDot);
                 continue;
             }
@@ -116,9 +116,7 @@ public final class SecondOrder {
                 case INPUT, CONSTANT -> { }
                 case WEIGHTED_SUM -> {
                     for (int k = 0; k < a.length; k++) {
-                        int sa = p.slot(a[k]);
-                        lambda[sa] += li * c[k + 1];
-                        lambdaDot[sa] += ldi * c[k + 1];
+                        lambdaDot[p.slot(a[k])] += ldi * c[k + 1];
                     }
                 }
                 default -> {
@@ -131,7 +129,6 @@ public final class SecondOrder {
                     double da = f.partialA(za, zb, q, zi);
                     double ta = zdot[sa];
                     if (a.length == 1) {
-                        lambda[sa] += times(li, da);
                         lambdaDot[sa] += times(ldi, da) + times(li, times(ta, f.partialAA(za, zb, q, zi)));
                     } else {
                         double db = f.partialB(za, zb, q, zi);
@@ -139,8 +136,6 @@ public final class SecondOrder {
                         double aa = f.partialAA(za, zb, q, zi);
                         double ab = f.partialAB(za, zb, q, zi);
                         double bb = f.partialBB(za, zb, q, zi);
-                        lambda[sa] += times(li, da);
-                        lambda[sb] += times(li, db);
                         lambdaDot[sa] += times(ldi, da) + times(li, times(ta, aa) + times(tb, ab));
                         lambdaDot[sb] += times(ldi, db) + times(li, times(ta, ab) + times(tb, bb));
                     }
