@@ -49,6 +49,11 @@ public final class ShapeException extends IllegalArgumentException {
         return operation;
     }
 
+    /** The name of operand {@code k}, as the builder knows it ({@code x}, or {@code %12} for a temporary). */
+    public String operand(int k) {
+        return operands[k];
+    }
+
     /** The width of operand {@code k}. */
     public int width(int k) {
         return widths[k];

@@ -504,6 +504,7 @@ class VectorLagTest {
         for (int k = 0; k < cases.length; k++) {
             ShapeException e = org.junit.jupiter.api.Assertions.assertThrows(ShapeException.class, java.get(k));
             assertEquals(cases[k][1], e.getMessage());
+            assertEquals(k == 3 ? "W" : k == 4 ? "u" : "x", e.operand(0));
             assertEquals(widths[k][0], e.width(0));
             assertEquals(widths[k][1], e.width(1));
             List<String> errors = Lag.errors("input x[1..3, 1] = 1\ninput u[1..4, 1] = 1\ninput W[1..3, 1..4] = 0\n"
