@@ -43,20 +43,27 @@ import java.util.Map;
  * <p>Vector forms ({@code input W[1..3, 1..4]}, {@code W @ x}, elementwise {@code + - *}, scaling,
  * {@code tanh(v)}, {@code dot}, {@code sum(v)}, losses, entries {@code h[2]}, slices and families of
  * scalar inputs) map onto the builder's vector methods one node per operation; shapes are checked
- * here, so that a mismatch is a diagnostic naming both operands' text and shapes. A name used as a
- * vector before its definition (a cycle {@code v = r + 0.9 * P @ v}) is first taken for a scalar;
- * the pass that meets the use implying its width records that width and the file is parsed again,
- * with the name declared as a vector of that width ({@link Program.Builder#declareVector}), at most
- * {@value #MAX_PASSES} times. Programs without such names are parsed once.
+ * here, so that a mismatch is a diagnostic naming both operands' text and shapes.
+ *
+ * <p>Two passes when a name is used before its definition, one otherwise. A vector used before its
+ * definition (a cycle {@code v = r + 0.9 * P @ v}) must be declared with its width at that use.
+ * The <em>width pass</em> learns those widths: it reads the statements in {@link StatementOrder}
+ * (definitions before their uses, the statements of one cycle in source order) into a program it
+ * throws away; where a definition shows a name taken for a scalar to be a vector ({@code P @ v}),
+ * the name is declared again with that width and the definition read again. The <em>build pass</em>
+ * then reads the file in source order, each such name declared as a vector of its width
+ * ({@link Program.Builder#declareVector}), and reports every error. Should the build pass still
+ * learn a width (a width the tokens' dependencies did not lead to), the two passes run again with
+ * it; every round learns a new name, so the rounds end.
  *
  * <p>Errors do not stop the parse: each statement in error is reported and skipped, undefined names
  * are reported at the end, all in source order (at most {@value Diagnostics#LIMIT}).
  *
  * <p>Three rooms: {@link ParseContext} holds one pass's state (tokens, position, symbol tables,
  * diagnostics) and the token helpers; {@link ExpressionParser} reads expressions, calls and the
- * vector forms; this class reads statements, runs the passes and is the public entry point.
- * About 750 lines: the statements (input, output, init, declare, for, solve blocks and
- * definitions, each with its diagnostics) and the passes.
+ * vector forms; {@link StatementOrder} orders the width pass; this class reads statements, runs
+ * the passes and is the public entry point. About 820 lines: the statements (input, output, init,
+ * declare, for, solve blocks and definitions, each with its diagnostics) and the two passes.
  */
 public final class LagParser extends ExpressionParser {
     /** The deepest nesting of parentheses, function calls and exponents in one expression. */
@@ -65,9 +72,6 @@ public final class LagParser extends ExpressionParser {
     public static final int MAX_LOOP_DEPTH = 64;
     /** The most statements, loop iterations and sum terms one program may unroll to. */
     public static final long MAX_UNROLLED = 10_000_000;
-    /** The most passes over one file: each pass after the first knows more vectors used before their definitions. */
-    static final int MAX_PASSES = 8;
-
     private LagParser(String source, Diagnostics diagnostics, Map<String, Integer> widths) {
         super(source, diagnostics, widths);
     }
@@ -79,16 +83,27 @@ public final class LagParser extends ExpressionParser {
      * @throws LagException listing every error found
      */
     public static Program parse(String source, String file) {
+        return parse(source, file, new int[1]);
+    }
+
+    /** {@link #parse(String, String)}, counting the passes over the file in {@code passes[0]}: the tests' view. */
+    static Program parse(String source, String file, int[] passes) {
         Map<String, Integer> widths = new HashMap<>();
-        Diagnostics diagnostics;
-        Program program;
-        int pass = 0;
+        StatementOrder order = null;
         while (true) {
-            diagnostics = new Diagnostics(file, source);
-            program = null;
+            Diagnostics diagnostics = new Diagnostics(file, source);
+            Program program = null;
             LagParser parser = null;
             try {
                 parser = new LagParser(source, diagnostics, widths);
+                passes[0]++;
+                if (order == null) {
+                    order = StatementOrder.of(parser.lex);
+                    if (order.forwardUses) { // the width pass, before the build pass reads the widths
+                        widths.putAll(learnWidths(source, file, widths, order));
+                        passes[0]++;
+                    }
+                }
                 program = parser.program();
             } catch (Diagnostics.Stop stop) {
                 // the error limit was reached; what was found is reported below
@@ -96,18 +111,107 @@ public final class LagParser extends ExpressionParser {
                 diagnostics = new Diagnostics(file, source);
                 diagnostics.error(0, "the program is nested too deeply to parse");
             }
-            // A vector used before its definition was taken for a scalar: parse again, declaring it
-            // with the width its definition showed (a cycle v = r + 0.9 * P @ v). Each pass learns at
-            // least one name, and a program has few such names.
-            if (parser == null || parser.learned.isEmpty() || ++pass > MAX_PASSES) {
-                break;
+            // The width pass's order did not reach a width the build needed (a cycle whose vectors
+            // take their width from a use inside it): learn from what this pass found, and build again.
+            // Every round adds a name to the widths, so the rounds end.
+            if (parser == null || order == null || widths.keySet().containsAll(parser.learned.keySet())) {
+                if (!diagnostics.isEmpty() || program == null) {
+                    throw new LagException(diagnostics.sorted());
+                }
+                return program;
             }
             widths.putAll(parser.learned);
+            widths.putAll(learnWidths(source, file, widths, order));
+            passes[0]++;
         }
-        if (!diagnostics.isEmpty() || program == null) {
-            throw new LagException(diagnostics.sorted());
+    }
+
+    /**
+     * The width pass: parses the statements in {@code order} (definitions before uses) into a program
+     * that is thrown away, and returns the widths of the vectors it defined or saw used before their
+     * definitions, the names in {@code known} declared with theirs. Its diagnostics are dropped: the
+     * build pass reports every error in source order.
+     */
+    private static Map<String, Integer> learnWidths(String source, String file, Map<String, Integer> known,
+            StatementOrder order) {
+        LagParser parser = new LagParser(source, new Diagnostics(file, source), new HashMap<>(known));
+        try {
+            if (UnrollBound.overflow(parser.lex, MAX_UNROLLED) < 0) {
+                for (int start : order.starts) {
+                    parser.learnFrom(start);
+                }
+            }
+        } catch (Diagnostics.Stop | StackOverflowError e) {
+            // the build pass meets the same error and reports it
         }
-        return program;
+        Map<String, Integer> found = new HashMap<>(parser.learned);
+        for (Map.Entry<String, Sym> e : parser.names.entrySet()) {
+            Var v = e.getValue().var;
+            if (e.getValue().defTok >= 0 && !parser.failed.contains(e.getKey()) && parser.b.width(v) > 1
+                    && !parser.matrices.containsKey(v.id())) {
+                found.putIfAbsent(e.getKey(), parser.b.width(v));
+            }
+        }
+        for (Map.Entry<String, Sym> e : undefined(parser.names)) {
+            parser.learnEntry(e.getKey());
+        }
+        found.putAll(parser.learned);
+        found.keySet().removeAll(known.keySet());
+        return found;
+    }
+
+    /**
+     * Reads the statement at {@code start} for the width pass. When a definition teaches the width of
+     * a name taken for a scalar ({@code v = r + 0.9 * P @ v}, {@code c = r + P @ d}), the name is
+     * declared again as a vector of that width and the definition read again, so that it defines a
+     * vector for the statements after it. Each reading learns a new name, so the readings end.
+     */
+    private void learnFrom(int start) {
+        String target = definitionTarget(start);
+        Sym before = target == null ? null : names.get(target);
+        int definedAt = before == null ? -1 : before.defTok;
+        while (true) {
+            Map<String, Integer> known = new HashMap<>(learned);
+            pos = start;
+            statement(lex.count - 1);
+            if (target == null || known.size() == learned.size()) {
+                return;
+            }
+            if (before == null) { // undo what the failed definition marked
+                names.remove(target);
+            } else {
+                before.defTok = definedAt;
+            }
+            failed.remove(target);
+            for (Map.Entry<String, Integer> e : learned.entrySet()) {
+                Sym s = names.get(e.getKey());
+                if (!known.containsKey(e.getKey()) && (s == null || s.defTok < 0)) {
+                    Sym vector = new Sym(b.declareVector(null, e.getValue()));
+                    vector.useTok = s == null ? start : s.useTok;
+                    names.put(e.getKey(), vector);
+                }
+            }
+            if (before == null && names.containsKey(target)) {
+                before = names.get(target);
+                definedAt = before.defTok;
+            }
+        }
+    }
+
+    /** The name a statement {@code name = ...} defines, or null for any other statement. */
+    private String definitionTarget(int start) {
+        if (lex.kind[start] != IDENT && lex.kind[start] != QUOTED || lex.kind[start] == IDENT
+                && (lex.is(start, "input") || lex.is(start, "output") || lex.is(start, "init")
+                || lex.is(start, "declare") || lex.is(start, "for") || lex.is(start, "solve"))) {
+            return null;
+        }
+        pos = start;
+        try {
+            Target t = target();
+            return kind() == EQUALS ? t.name() : null;
+        } catch (Syntax e) {
+            return null;
+        }
     }
 
     /**

@@ -112,7 +112,7 @@ abstract class ParseContext {
     Var objective;
     int objectiveTok;
 
-    /** Widths of the vectors used before their definitions, learned by an earlier pass. */
+    /** Widths of the vectors used before their definitions, learned by the width pass (or an earlier round). */
     final Map<String, Integer> widths;
     /** Widths learned by this pass: vectors it took for scalars at their first use. */
     final Map<String, Integer> learned = new HashMap<>();
@@ -226,7 +226,7 @@ abstract class ParseContext {
         return s.var;
     }
 
-    /** A variable used before its definition: a vector of the width an earlier pass learned, or a scalar. */
+    /** A variable used before its definition: a vector of the width the width pass learned, or a scalar. */
     Var placeholder(String name) {
         Integer w = name == null ? null : widths.get(name);
         return w != null ? b.declareVector(name, w) : b.declare(name);

@@ -314,7 +314,7 @@ abstract class VectorBuilder extends ScalarBuilder {
      * {@link #defineVector}: how a cycle through vector nodes is written ({@code v = r + 0.9 P v}).
      */
     public Var declareVector(String name, int width) {
-        if (width < 1 || byName.contains(name)) {
+        if (width < 1 || name != null && byName.contains(name)) {
             throw new IllegalArgumentException(width < 1 ? "a vector needs at least one entry"
                     : "'" + name + "' is already declared");
         }
