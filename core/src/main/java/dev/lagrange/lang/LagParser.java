@@ -45,9 +45,9 @@ import java.util.Map;
  * scalar inputs) map onto the builder's vector methods one node per operation; shapes are checked
  * here, so that a mismatch is a diagnostic naming both operands' text and shapes.
  *
- * <p>Two passes when a name is used before its definition, one otherwise. A vector used before its
- * definition (a cycle {@code v = r + 0.9 * P @ v}) must be declared with its width at that use.
- * The <em>width pass</em> learns those widths: it reads the statements in {@link StatementOrder}
+ * <p>Two passes when a file that can make vectors uses a name before its definition, one otherwise
+ * (a scalar cycle is read once). A vector used before its definition (a cycle
+ * {@code v = r + 0.9 * P @ v}) must be declared with its width at that use. The <em>width pass</em> learns those widths: it reads the statements in {@link StatementOrder}
  * (definitions before their uses, the statements of one cycle in source order) into a program it
  * throws away; where a definition shows a name taken for a scalar to be a vector ({@code P @ v}),
  * the name is declared again with that width and the definition read again. The <em>build pass</em>
@@ -97,7 +97,7 @@ public final class LagParser extends ExpressionParser {
             try {
                 parser = new LagParser(source, diagnostics, widths);
                 passes[0]++;
-                if (order == null) {
+                if (passes[0] == 1 && StatementOrder.mayMakeVectors(parser.lex)) {
                     order = StatementOrder.of(parser.lex);
                     if (order.forwardUses) { // the width pass, before the build pass reads the widths
                         widths.putAll(learnWidths(source, file, widths, order));
@@ -114,13 +114,16 @@ public final class LagParser extends ExpressionParser {
             // The width pass's order did not reach a width the build needed (a cycle whose vectors
             // take their width from a use inside it): learn from what this pass found, and build again.
             // Every round adds a name to the widths, so the rounds end.
-            if (parser == null || order == null || widths.keySet().containsAll(parser.learned.keySet())) {
+            if (parser == null || widths.keySet().containsAll(parser.learned.keySet())) {
                 if (!diagnostics.isEmpty() || program == null) {
                     throw new LagException(diagnostics.sorted());
                 }
                 return program;
             }
             widths.putAll(parser.learned);
+            if (order == null) {
+                order = StatementOrder.of(parser.lex);
+            }
             widths.putAll(learnWidths(source, file, widths, order));
             passes[0]++;
         }

@@ -1,5 +1,6 @@
 package dev.lagrange.lang;
 
+import static dev.lagrange.lang.Lexer.DOTDOT;
 import static dev.lagrange.lang.Lexer.EOF;
 import static dev.lagrange.lang.Lexer.IDENT;
 import static dev.lagrange.lang.Lexer.LBRACE;
@@ -7,6 +8,8 @@ import static dev.lagrange.lang.Lexer.LBRACKET;
 import static dev.lagrange.lang.Lexer.NEWLINE;
 import static dev.lagrange.lang.Lexer.QUOTED;
 import static dev.lagrange.lang.Lexer.RBRACE;
+import static dev.lagrange.lang.Lexer.RBRACKET;
+import static dev.lagrange.lang.Lexer.RPAREN;
 import static dev.lagrange.lang.Lexer.TEMP;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,6 +94,30 @@ final class StatementOrder {
             defines.add(defined.toArray());
         }
         return order(starts, nameIds.size(), uses, defines);
+    }
+
+    /**
+     * Whether the file can make a vector at all: a range or slice inside brackets ({@code input
+     * W[1..3, 1..4]}, {@code w[1..3]}, {@code h[2..4]}) or a list ({@code [1, 2]}). Without one, every
+     * name is a scalar, and a name used before its definition needs no width pass.
+     */
+    static boolean mayMakeVectors(Lexer lex) {
+        int brackets = 0;
+        for (int i = 0; lex.kind[i] != EOF; i++) {
+            byte k = lex.kind[i];
+            if (k == LBRACKET) {
+                byte before = i == 0 ? NEWLINE : lex.kind[i - 1];
+                if (before != IDENT && before != QUOTED && before != TEMP && before != RBRACKET && before != RPAREN) {
+                    return true; // a list
+                }
+                brackets++;
+            } else if (k == RBRACKET) {
+                brackets = Math.max(0, brackets - 1);
+            } else if (k == DOTDOT && brackets > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int id(Map<String, Integer> ids, String name) {

@@ -26,6 +26,12 @@ class WidthPassTest {
     }
 
     @Test
+    void scalarCycleIsReadOnce() {
+        Program p = parse("input M = 1, e = 0.5\nE = M + e * sin(E)\noutput E\n", 1);
+        assertEquals(1, p.width(p.nodeNamed("E")));
+    }
+
+    @Test
     void vectorCycleTakesOneWidthPassAndOneBuildPass() {
         Program p = parse(Lag.read("mdp-vector.lag"), 2);
         assertEquals(3, p.width(p.nodeNamed("v")));
