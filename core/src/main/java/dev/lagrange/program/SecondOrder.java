@@ -43,15 +43,25 @@ public final class SecondOrder {
      */
     public static SecondOrder of(Program program) {
         if (!program.isAcyclic()) {
-            throw new UnsupportedOperationException("Hessian-vector products of cyclic programs are not supported yet");
+            throw new UnsupportedOperationException("the Hessian of a program with cyclic blocks needs their solution: "
+                    + "use dev.lagrange.solve.ImplicitHessian");
         }
+        requireRules(program);
+        return new SecondOrder(program);
+    }
+
+    /**
+     * Checks that every vector node of {@code program} has a second-order rule here.
+     *
+     * @throws UnsupportedOperationException naming the first node without one
+     */
+    public static void requireRules(Program program) {
         for (int i = 0; i < program.size(); i++) {
             if (program.isVector(i) && !SUPPORTED.contains(program.vectorPrimitive(i))) {
                 throw new UnsupportedOperationException("Hessian-vector products through "
                         + program.vectorPrimitive(i).symbol() + " nodes are not supported yet ('" + program.label(i) + "')");
             }
         }
-        return new SecondOrder(program);
     }
 
     /**
@@ -97,7 +107,28 @@ public final class SecondOrder {
             lambda[p.slot(p.output(k))] += w[k];
         }
         Sweeps.reverse(p, z, lambda, lambda, 0, n); // the first-order multipliers: back-substitution
-        for (int i = n - 1; i >= 0; i--) {
+        reverse(p, z, zdot, lambda, lambdaDot, 0, n);
+        double[] hv = new double[d];
+        for (int k = 0; k < d; k++) {
+            hv[k] = lambdaDot[p.inputSlot(k)];
+        }
+        return hv;
+    }
+
+    /**
+     * The second-order reverse sweep over the acyclic nodes {@code [from, to)}, last node first:
+     * {@code lambdaDot_j += lambdaDot_i d_k f_i + lambda_i sum_m (d_k d_m f_i) zdot_m} for each
+     * argument j = alpha_k(i). Run over the whole of an acyclic program it leaves {@code H v} at the
+     * inputs; a cyclic block's nodes take {@link #addSecondOrderTerm} and a transposed solve instead.
+     *
+     * @param z Not modified: the values.
+     * @param zdot Not modified: the tangents {@code (dz/dx) v}.
+     * @param lambda Not modified: the first-order multipliers.
+     * @param lambdaDot Modified: the second-order multipliers.
+     */
+    public static void reverse(Program p, double[] z, double[] zdot, double[] lambda, double[] lambdaDot, int from,
+            int to) {
+        for (int i = to - 1; i >= from; i--) {
             if (p.isVector(i)) {
                 vectorTerm(p, i, z, zdot, lambda, lambdaDot);
                 VectorKernels.reverse(p, i, z, lambdaDot, lambdaDot);
@@ -125,28 +156,61 @@ public final class SecondOrder {
                     int sb = a.length > 1 ? p.slot(a[1]) : sa;
                     double za = z[sa];
                     double zb = a.length > 1 ? z[sb] : 0;
-                    double zi = z[si];
-                    double da = f.partialA(za, zb, q, zi);
-                    double ta = zdot[sa];
-                    if (a.length == 1) {
-                        lambdaDot[sa] += times(ldi, da) + times(li, times(ta, f.partialAA(za, zb, q, zi)));
-                    } else {
-                        double db = f.partialB(za, zb, q, zi);
-                        double tb = zdot[sb];
-                        double aa = f.partialAA(za, zb, q, zi);
-                        double ab = f.partialAB(za, zb, q, zi);
-                        double bb = f.partialBB(za, zb, q, zi);
-                        lambdaDot[sa] += times(ldi, da) + times(li, times(ta, aa) + times(tb, ab));
-                        lambdaDot[sb] += times(ldi, db) + times(li, times(ta, ab) + times(tb, bb));
+                    lambdaDot[sa] += times(ldi, f.partialA(za, zb, q, z[si]));
+                    if (a.length > 1) {
+                        lambdaDot[sb] += times(ldi, f.partialB(za, zb, q, z[si]));
                     }
+                    scalarTerm(f, a.length, sa, sb, si, q, z, zdot, li, lambdaDot);
                 }
             }
         }
-        double[] hv = new double[d];
-        for (int k = 0; k < d; k++) {
-            hv[k] = lambdaDot[p.inputSlot(k)];
+    }
+
+    /**
+     * Adds node i's second-order term {@code lambda_i (d^2 f_i)[zdot]} to {@code out} at its
+     * arguments' slots: {@code out_j += lambda_i sum_m (d_j d_m f_i) zdot_m}, entry by entry for a
+     * vector node. Nothing else: the first-order part {@code lambdaDot_i d f_i} is the caller's.
+     *
+     * @param z Not modified.
+     * @param zdot Not modified.
+     * @param lambda Not modified.
+     * @param out Modified at node i's arguments.
+     */
+    public static void addSecondOrderTerm(Program p, int i, double[] z, double[] zdot, double[] lambda, double[] out) {
+        if (p.isVector(i)) {
+            vectorTerm(p, i, z, zdot, lambda, out);
+            return;
         }
-        return hv;
+        Primitive f = p.primitive(i);
+        int si = p.slot(i);
+        double li = lambda[si];
+        if (li == 0 || f == Primitive.INPUT || f == Primitive.CONSTANT || f == Primitive.WEIGHTED_SUM) {
+            return;
+        }
+        int[] a = p.arguments(i);
+        double[] c = p.parameters(i);
+        int sa = p.slot(a[0]);
+        scalarTerm(f, a.length, sa, a.length > 1 ? p.slot(a[1]) : sa, si, c.length > 0 ? c[0] : 0, z, zdot, li, out);
+    }
+
+    /** {@code out += li (d^2 f)[zdot]} at the arguments' slots sa (and sb) of a scalar node at slot si. */
+    private static void scalarTerm(Primitive f, int arity, int sa, int sb, int si, double q, double[] z, double[] zdot,
+            double li, double[] out) {
+        if (li == 0) {
+            return;
+        }
+        double za = z[sa];
+        double zb = arity > 1 ? z[sb] : 0;
+        double zi = z[si];
+        double ta = zdot[sa];
+        if (arity == 1) {
+            out[sa] += times(li, times(ta, f.partialAA(za, zb, q, zi)));
+            return;
+        }
+        double tb = zdot[sb];
+        double ab = f.partialAB(za, zb, q, zi);
+        out[sa] += times(li, times(ta, f.partialAA(za, zb, q, zi)) + times(tb, ab));
+        out[sb] += times(li, times(ta, ab) + times(tb, f.partialBB(za, zb, q, zi)));
     }
 
     /**

@@ -57,6 +57,18 @@ public final class BlockCoordinateSolver implements Solver {
 
     @Override
     public SolveResult solve(Program program, double[] x) {
+        return solveFactored(program, x).result();
+    }
+
+    /**
+     * A solve and the factored Jacobian of each cyclic block at its solution (null for an acyclic
+     * segment, and for every segment after a failure): what {@link ImplicitHessian} reuses.
+     */
+    public record Factored(SolveResult result, BlockFactors[] factors) {
+    }
+
+    /** {@link #solve}, keeping each cyclic block's factors. */
+    public Factored solveFactored(Program program, double[] x) {
         if (x.length != program.inputCount()) {
             throw new IllegalArgumentException("expected " + program.inputCount() + " inputs, got " + x.length);
         }
@@ -73,8 +85,8 @@ public final class BlockCoordinateSolver implements Solver {
             if (!segments.segmentIsCyclic(k)) {
                 int bad = ForwardPass.solve(program, x, z, from, to);
                 if (bad >= 0) {
-                    return failure(SolveStatus.NON_FINITE, nonFiniteValue(program, z, bad), program, x, z, null,
-                            reports);
+                    return new Factored(failure(SolveStatus.NON_FINITE, nonFiniteValue(program, z, bad), program, x, z,
+                            null, reports), new BlockFactors[count]);
                 }
                 reports.add(new BlockReport(BlockReport.variablesOf(program, from, to), false, "substitution", 1, 0, Double.NaN,
                         List.of()));
@@ -83,34 +95,53 @@ public final class BlockCoordinateSolver implements Solver {
             NewtonBlockSolver.Outcome outcome = blockSolver.solve(program, x, z, from, to);
             reports.add(outcome.report());
             if (!outcome.isConverged()) {
-                return failure(outcome.status(), outcome.message(), program, x, z, null, reports);
+                return new Factored(failure(outcome.status(), outcome.message(), program, x, z, null, reports),
+                        new BlockFactors[count]);
             }
             factors[k] = outcome.factors();
         }
         double[] lambda = BackSubstitution.objectiveSeed(program);
-        for (int k = count - 1; k >= 0; k--) {
-            int from = segments.segmentStart(k);
-            int to = segments.segmentEnd(k);
-            if (factors[k] == null) {
-                BackSubstitution.solve(program, z, lambda, from, to);
-            } else {
-                double r = factors[k].solveMultipliers(z, lambda);
-                reports.set(k, reports.get(k).withMultiplierResidual(r));
+        double[] multiplierResiduals = multipliers(program, factors, z, lambda);
+        for (int k = 0; k < count; k++) {
+            if (factors[k] != null) {
+                reports.set(k, reports.get(k).withMultiplierResidual(multiplierResiduals[k]));
             }
         }
         int bad = BackSubstitution.firstNonFinite(program, lambda);
         if (bad >= 0) {
-            return failure(SolveStatus.NON_FINITE, "the multiplier of '" + program.label(bad) + "' is "
+            return new Factored(failure(SolveStatus.NON_FINITE, "the multiplier of '" + program.label(bad) + "' is "
                     + lambda[program.slot(bad)] + " (a local partial derivative is not finite there)",
-                    program, x, z, lambda, reports);
+                    program, x, z, lambda, reports), factors);
         }
         Lagrangian.Residuals residuals = Lagrangian.of(program).residuals(x, z, lambda);
         int cyclic = segments.cyclicCount();
         String message = cyclic == 0 ? "solved by substitution"
                 : "solved: " + cyclic + " cyclic block" + (cyclic == 1 ? "" : "s") + " by Newton's method, the rest by "
                         + "substitution";
-        return new SolveResult(SolveStatus.CONVERGED, message, program, x, z, lambda,
-                BackSubstitution.inputMultipliers(program, lambda), residuals, reports);
+        return new Factored(new SolveResult(SolveStatus.CONVERGED, message, program, x, z, lambda,
+                BackSubstitution.inputMultipliers(program, lambda), residuals, reports), factors);
+    }
+
+    /**
+     * The lambda-step from a seed: back-substitution over the acyclic segments and the transposed
+     * solve with each cyclic block's factors, last segment first.
+     *
+     * @param z Not modified: the solution.
+     * @param lambda Modified: the seed on entry (and any right-hand sides), the multipliers on exit.
+     * @param factors Not modified: a block's factors, or null for an acyclic segment.
+     * @return per segment, {@code ||J_B^T lambda_B - rhs||_inf} (0 for an acyclic one)
+     */
+    public static double[] multipliers(Program program, BlockFactors[] factors, double[] z, double[] lambda) {
+        Condensation segments = program.blocks();
+        double[] residuals = new double[factors.length];
+        for (int k = factors.length - 1; k >= 0; k--) {
+            if (factors[k] == null) {
+                BackSubstitution.solve(program, z, lambda, segments.segmentStart(k), segments.segmentEnd(k));
+            } else {
+                residuals[k] = factors[k].solveMultipliers(z, lambda);
+            }
+        }
+        return residuals;
     }
 
     private static SolveResult failure(SolveStatus status, String message, Program program, double[] x, double[] z,

@@ -53,6 +53,48 @@ public final class BlockFactors {
         return worst;
     }
 
+    /**
+     * Solves the block's tangent equations {@code J_B zdot_B = (df_B/dz_outside) zdot_outside} with
+     * the same factors: the implicit function theorem forward, for second-order sweeps.
+     *
+     * @param z Not modified: the solution.
+     * @param zdot Modified: on entry the tangents of the nodes before the block; on exit the block's
+     *     entries hold zdot_B.
+     * @return {@code ||J_B zdot_B - rhs||_inf}
+     */
+    public double solveTangent(double[] z, double[] zdot) {
+        int m = system.m;
+        double[] rhs = new double[m];
+        system.outsideTangent(z, zdot, rhs);
+        double[] t = rhs.clone();
+        double[] check = new double[m];
+        jacobian.factors.solve(t, check);
+        if (jacobian.factors instanceof Gmres krylov && !krylov.lastConverged() && jacobian.factorInstead(z)) {
+            System.arraycopy(rhs, 0, t, 0, m);
+            jacobian.factors.solve(t, check);
+        }
+        jacobian.multiply(t, check);
+        double worst = 0;
+        for (int c = 0; c < m; c++) {
+            double s = Math.abs(check[c] - rhs[c]);
+            if (!(s <= worst)) {
+                worst = s;
+            }
+        }
+        System.arraycopy(t, 0, zdot, system.s0, m);
+        return worst;
+    }
+
+    /** The block's nodes, {@code [from, to)}. */
+    public int from() {
+        return system.from;
+    }
+
+    /** One past the block's last node. */
+    public int to() {
+        return system.to;
+    }
+
     /** The number of unknowns in the block. */
     public int size() {
         return system.m;

@@ -284,6 +284,45 @@ final class BlockSystem {
         }
     }
 
+    /**
+     * The tangent the block receives from outside: {@code out_r = sum_{k outside B} df_r/dz_k zdot_k}
+     * for each block row r, the right-hand side of {@code J zdot_B = out} (differentiating
+     * {@code g(z_B, z_outside) = 0} along a direction). A zero tangent contributes nothing.
+     *
+     * @param z Not modified.
+     * @param zdot Not modified: the tangents of the nodes before the block.
+     * @param out Modified: m entries.
+     */
+    void outsideTangent(double[] z, double[] zdot, double[] out) {
+        java.util.Arrays.fill(out, 0, m, 0);
+        for (int i = from; i < to; i++) {
+            if (program.isVector(i)) {
+                VectorKernels.JacobianRows rows = new VectorKernels.JacobianRows(program, i, null, z);
+                for (int r = 0, w = program.width(i); r < w; r++) {
+                    int count = rows.row(r, rowSlots, row);
+                    double t = 0;
+                    for (int e = 0; e < count; e++) {
+                        double d = zdot[rowSlots[e]];
+                        if (d != 0 && !inBlock(rowSlots[e])) {
+                            t += row[e] * d;
+                        }
+                    }
+                    out[program.slot(i) + r - s0] = t;
+                }
+                continue;
+            }
+            int count = Sweeps.localPartials(program, i, z, argSlots, dfdz);
+            double t = 0;
+            for (int k = 0; k < count; k++) {
+                double d = zdot[argSlots[k]];
+                if (d != 0 && !inBlock(argSlots[k])) {
+                    t += dfdz[k] * d;
+                }
+            }
+            out[program.slot(i) - s0] = t;
+        }
+    }
+
     /** The name of block row r's slot: its node's label, with the entry inside a vector ({@code v[2]}). */
     String label(int r) {
         return program.slotLabel(s0 + r);
