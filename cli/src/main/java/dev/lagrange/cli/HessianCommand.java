@@ -2,6 +2,9 @@ package dev.lagrange.cli;
 
 import dev.lagrange.program.Program;
 import dev.lagrange.program.SecondOrder;
+import dev.lagrange.solve.BlockCoordinateSolver;
+import dev.lagrange.solve.ImplicitHessian;
+import dev.lagrange.solve.SolveException;
 import dev.lagrange.solve.substitution.BackSubstitution;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,12 +18,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lagrange hessian FILE}: the Hessian of the objective with respect to the inputs at their
- * values, by second-order adjoints ({@link SecondOrder}), its eigenvalues (EJML's symmetric
+ * values, by second-order adjoints ({@link SecondOrder}; through cyclic blocks, at their solution, by
+ * second-order implicit differentiation, {@link ImplicitHessian}), its eigenvalues (EJML's symmetric
  * eigendecomposition of {@code (H + H^T) / 2}) and what they say of the point: a strict local
  * minimum or maximum of the objective over the inputs when all are of one sign, a saddle when signs
  * differ, inconclusive when one is zero (below {@code 1e-12 max |eigenvalue|}); a minimum or maximum
- * only where the gradient vanishes too (max |gradient| <= 1e-8), else the curvature alone. Programs with
- * vector nodes or cyclic blocks are not supported yet (exit status 3, as {@code adjoint} for cycles).
+ * only where the gradient vanishes too (max |gradient| <= 1e-8), else the curvature alone. Vector nodes
+ * without a second-order rule (softmax, logsumexp, cross-entropy, sparse products) and blocks that do
+ * not converge end with exit status 3 and a message naming them.
  */
 @Command(name = "hessian", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Prints the Hessian of the objective with respect to the inputs, its eigenvalues and whether "
@@ -33,14 +38,23 @@ final class HessianCommand extends ProgramCommand {
     public Integer call() {
         ProgramOptions.Loaded loaded = options.load(main, true);
         Program p = loaded.program();
-        SecondOrder second;
+        double[] x = loaded.inputs();
+        double[][] h;
+        double gradient;
         try {
-            second = SecondOrder.of(p);
+            if (p.isAcyclic()) {
+                h = SecondOrder.of(p).hessian(x);
+                gradient = maxAbsGradient(p, x);
+            } else {
+                ImplicitHessian implicit = ImplicitHessian.at(p, x, (BlockCoordinateSolver) SolveCommand.solver());
+                h = implicit.hessian();
+                gradient = maxAbs(implicit.solution().gradient());
+            }
         } catch (UnsupportedOperationException e) {
             throw new Failure(Main.EXIT_NUMERICAL, loaded.file() + ": error: not supported: " + e.getMessage());
+        } catch (SolveException e) {
+            throw new Failure(Main.EXIT_NUMERICAL, SolveCommand.failureMessage(loaded.file(), e.result()));
         }
-        double[] x = loaded.inputs();
-        double[][] h = second.hessian(x);
         int d = h.length;
         for (int r = 0; r < d; r++) {
             for (int c = 0; c < d; c++) {
@@ -51,7 +65,6 @@ final class HessianCommand extends ProgramCommand {
             }
         }
         double[] eigenvalues = eigenvalues(h);
-        double gradient = maxAbsGradient(p, x);
         String verdict = classify(eigenvalues);
         if (!(gradient <= 1e-8)) {
             verdict = "not a stationary point (max |gradient| = " + gradient + "); the curvature there: " + verdict;
@@ -108,9 +121,14 @@ final class HessianCommand extends ProgramCommand {
         double[] z = new double[p.slotCount()];
         dev.lagrange.program.Sweeps.forward(p, x, z);
         double[] lambda = BackSubstitution.solve(p, z, BackSubstitution.objectiveSeed(p));
+        return maxAbs(BackSubstitution.inputMultipliers(p, lambda));
+    }
+
+    /** {@code max_k |g_k|}, NaN if an entry is. */
+    private static double maxAbs(double[] g) {
         double m = 0;
-        for (double g : BackSubstitution.inputMultipliers(p, lambda)) {
-            m = Double.isNaN(g) ? g : Math.max(m, Math.abs(g));
+        for (double e : g) {
+            m = Double.isNaN(e) || Double.isNaN(m) ? Double.NaN : Math.max(m, Math.abs(e));
         }
         return m;
     }
