@@ -6,6 +6,7 @@ import dev.lagrange.solve.BlockCoordinateSolver;
 import dev.lagrange.solve.ImplicitHessian;
 import dev.lagrange.solve.SolveException;
 import dev.lagrange.solve.substitution.BackSubstitution;
+import dev.lagrange.sparsity.SparseHessian;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,20 +35,37 @@ final class HessianCommand extends ProgramCommand {
     @Option(names = "--json", description = "Prints one JSON object instead of a table.")
     boolean json;
 
+    @Option(names = "--sparse", description = "Finds the Hessian's sparsity from the graph, colours it (star "
+            + "colouring) and prints the lower triangle's nonzeros as (row, column, value) triplets, with the number "
+            + "of Hessian-vector products used.")
+    boolean sparse;
+
+    /** Above this many inputs {@code --sparse} skips the dense eigendecomposition. */
+    static final int EIGEN_LIMIT = 2000;
+
     @Override
     public Integer call() {
         ProgramOptions.Loaded loaded = options.load(main, true);
         Program p = loaded.program();
         double[] x = loaded.inputs();
-        double[][] h;
+        double[][] h = null;
+        SparseHessian triplets = null;
         double gradient;
         try {
             if (p.isAcyclic()) {
-                h = SecondOrder.of(p).hessian(x);
+                if (sparse) {
+                    triplets = SparseHessian.of(p, x);
+                } else {
+                    h = SecondOrder.of(p).hessian(x);
+                }
                 gradient = maxAbsGradient(p, x);
             } else {
                 ImplicitHessian implicit = ImplicitHessian.at(p, x, (BlockCoordinateSolver) SolveCommand.solver());
-                h = implicit.hessian();
+                if (sparse) {
+                    triplets = implicit.sparseHessian();
+                } else {
+                    h = implicit.hessian();
+                }
                 gradient = maxAbs(implicit.solution().gradient());
             }
         } catch (UnsupportedOperationException e) {
@@ -55,17 +73,22 @@ final class HessianCommand extends ProgramCommand {
         } catch (SolveException e) {
             throw new Failure(Main.EXIT_NUMERICAL, SolveCommand.failureMessage(loaded.file(), e.result()));
         }
-        int d = h.length;
-        for (int r = 0; r < d; r++) {
-            for (int c = 0; c < d; c++) {
-                if (!Double.isFinite(h[r][c])) {
-                    throw new Failure(Main.EXIT_NUMERICAL, loaded.file() + ": error: the Hessian entry d2 "
-                            + p.label(p.objective()) + " / d" + p.inputLabel(r) + " d" + p.inputLabel(c) + " is " + h[r][c]);
+        int d = p.inputCount();
+        if (triplets != null) {
+            for (int k = 0; k < triplets.entryCount(); k++) {
+                requireFinite(loaded, p, triplets.rows()[k], triplets.columns()[k], triplets.values()[k]);
+            }
+            h = d <= EIGEN_LIMIT ? triplets.toDense() : null;
+        } else {
+            for (int r = 0; r < d; r++) {
+                for (int c = 0; c < d; c++) {
+                    requireFinite(loaded, p, r, c, h[r][c]);
                 }
             }
         }
-        double[] eigenvalues = eigenvalues(h);
-        String verdict = classify(eigenvalues);
+        double[] eigenvalues = h == null ? null : eigenvalues(h);
+        String verdict = eigenvalues == null ? "not classified (more than " + EIGEN_LIMIT + " inputs)"
+                : classify(eigenvalues);
         if (!(gradient <= 1e-8)) {
             verdict = "not a stationary point (max |gradient| = " + gradient + "); the curvature there: " + verdict;
         } else if (verdict.startsWith("minimum") || verdict.startsWith("maximum")) {
@@ -79,41 +102,87 @@ final class HessianCommand extends ProgramCommand {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("objective", p.label(p.objective()));
             o.put("inputs", inputs);
-            List<Object> rows = new ArrayList<>();
-            for (double[] row : h) {
-                rows.add(toList(row));
+            if (triplets != null) {
+                List<Object> entries = new ArrayList<>();
+                for (int k = 0; k < triplets.entryCount(); k++) {
+                    entries.add(List.of(inputs.get(triplets.rows()[k]), inputs.get(triplets.columns()[k]),
+                            triplets.values()[k]));
+                }
+                o.put("entries", entries);
+                o.put("nonzeros", triplets.entryCount());
+                o.put("products", triplets.products());
+            } else {
+                List<Object> rows = new ArrayList<>();
+                for (double[] row : h) {
+                    rows.add(toList(row));
+                }
+                o.put("hessian", rows);
             }
-            o.put("hessian", rows);
-            o.put("eigenvalues", toList(eigenvalues));
+            o.put("eigenvalues", eigenvalues == null ? null : toList(eigenvalues));
             o.put("maxAbsGradient", gradient);
             o.put("point", verdict);
             Json.write(o, main.out);
             main.out.println();
             return 0;
         }
+        StringBuilder s = new StringBuilder();
+        s.append("hessian of ").append(p.label(p.objective())).append(" with respect to the inputs\n\n");
+        if (triplets != null) {
+            table(s, triplets, inputs);
+        } else {
+            table(s, h, inputs);
+        }
+        s.append('\n');
+        s.append("eigenvalues  ").append(eigenvalues == null ? "not computed (more than " + EIGEN_LIMIT + " inputs)"
+                : d == 0 ? "-" : eigenvalues[0] + " .. " + eigenvalues[d - 1]).append('\n');
+        s.append("point        ").append(verdict).append('\n');
+        main.out.print(s);
+        return 0;
+    }
+
+    private static void requireFinite(ProgramOptions.Loaded loaded, Program p, int r, int c, double value) {
+        if (!Double.isFinite(value)) {
+            throw new Failure(Main.EXIT_NUMERICAL, loaded.file() + ": error: the Hessian entry d2 "
+                    + p.label(p.objective()) + " / d" + p.inputLabel(r) + " d" + p.inputLabel(c) + " is " + value);
+        }
+    }
+
+    /** The dense matrix, a row per input. */
+    private static void table(StringBuilder s, double[][] h, List<String> inputs) {
         int width = 6;
         for (String name : inputs) {
             width = Math.max(width, name.length());
         }
-        StringBuilder s = new StringBuilder();
-        s.append("hessian of ").append(p.label(p.objective())).append(" with respect to the inputs\n\n");
         s.append(" ".repeat(width));
         for (String name : inputs) {
             s.append("  ").append(pad(name, 22));
         }
         s.append('\n');
-        for (int r = 0; r < d; r++) {
+        for (int r = 0; r < h.length; r++) {
             s.append(pad(inputs.get(r), width));
-            for (int c = 0; c < d; c++) {
+            for (int c = 0; c < h.length; c++) {
                 s.append("  ").append(pad(Double.toString(h[r][c]), 22));
             }
             s.append('\n');
         }
+    }
+
+    /** The lower triangle's nonzeros, one per line, and what recovering them cost. */
+    private static void table(StringBuilder s, SparseHessian h, List<String> inputs) {
+        int width = 6;
+        for (String name : inputs) {
+            width = Math.max(width, name.length());
+        }
+        s.append(pad("row", width)).append("  ").append(pad("column", width)).append("  value\n");
+        for (int k = 0; k < h.entryCount(); k++) {
+            s.append(pad(inputs.get(h.rows()[k]), width)).append("  ").append(pad(inputs.get(h.columns()[k]), width))
+                    .append("  ").append(h.values()[k]).append('\n');
+        }
         s.append('\n');
-        s.append("eigenvalues  ").append(d == 0 ? "-" : eigenvalues[0] + " .. " + eigenvalues[d - 1]).append('\n');
-        s.append("point        ").append(verdict).append('\n');
-        main.out.print(s);
-        return 0;
+        s.append("nonzeros     ").append(h.entryCount()).append(" in the lower triangle, of ")
+                .append((long) h.size() * (h.size() + 1) / 2).append('\n');
+        s.append("products     ").append(h.products()).append(" Hessian-vector products (colours), for ")
+                .append(h.size()).append(" inputs\n");
     }
 
     /** {@code max_k |df/dx_k|} by the forward pass and back-substitution. */

@@ -87,6 +87,26 @@ class HessianCommandTest {
         assertTrue(r.out().contains("not a stationary point"), r.out());
     }
 
+    /**
+     * The Rosenbrock chain over 8 inputs at x_k = (k - 1) / 10: tridiagonal, 15 nonzeros from 3
+     * products; H_{k+1,k} = -400 x_k and H_11 = 1200 x_1^2 - 400 x_2 + 2 = -38.
+     */
+    @Test
+    void sparseHessianAsTripletsWithItsColourCount() throws IOException {
+        String f = file("rosen.lag", "input x[1..8] = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]\n"
+                + "f = sum(k in 1..7: 100 * (x[k+1] - x[k]^2)^2 + (1 - x[k])^2)\noutput f\n");
+        MainTest.Run r = run("hessian", f, "--sparse");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("x[1]    x[1]    -38.0"), r.out());
+        assertTrue(r.out().contains("x[3]    x[2]    -40.0"), r.out());
+        assertTrue(r.out().contains("nonzeros     15 in the lower triangle, of 36"), r.out());
+        assertTrue(r.out().contains("products     3 Hessian-vector products (colours), for 8 inputs"), r.out());
+        MainTest.Run j = run("hessian", f, "--sparse", "--json");
+        assertEquals(0, j.status(), j.err());
+        assertTrue(j.out().contains("[\"x[8]\", \"x[7]\", -240.00000000000003]"), j.out());
+        assertTrue(j.out().contains("\"products\": 3"), j.out());
+    }
+
     @Test
     void aCycleThatDoesNotSolveEndsWithItsMessage() throws IOException {
         String f = file("singular.lag", "input a = 1\nu = u + a\noutput u\n");

@@ -580,6 +580,38 @@ public enum Primitive {
         return this == CONSTANT || this == POWC;
     }
 
+    /** {@link #secondPartialPattern} bits: d2f/da2, d2f/da db, d2f/db2. */
+    public static final int AA = 1;
+    public static final int AB = 2;
+    public static final int BB = 4;
+
+    /**
+     * Which second partials are structurally nonzero for the constant p: the bits {@link #AA},
+     * {@link #AB}, {@link #BB}. Derived from the declared second partials, not declared again: they
+     * are evaluated at four points drawn from the arguments' domains (fixed seed), and a partial that
+     * is zero at all four is taken to vanish (an analytic function that does so vanishes everywhere,
+     * and the piecewise-linear primitives declare 0). For the sparsity of Hessians: the pairs of
+     * inputs a node makes interact.
+     */
+    public int secondPartialPattern(double p) {
+        if (arity == 0) {
+            return 0;
+        }
+        java.util.Random random = new java.util.Random(20261204L);
+        int bits = 0;
+        for (int trial = 0; trial < 4; trial++) {
+            double a = domains[0].sample(random);
+            double b = domains[1].sample(random);
+            double z = value(a, b, p);
+            bits |= partialAA(a, b, p, z) != 0 ? AA : 0;
+            if (arity == 2) {
+                bits |= partialAB(a, b, p, z) != 0 ? AB : 0;
+                bits |= partialBB(a, b, p, z) != 0 ? BB : 0;
+            }
+        }
+        return bits;
+    }
+
     /** Where argument {@code k} (0 or 1) is sampled by derivative tests. */
     public Domain domain(int k) {
         return domains[k];

@@ -5,6 +5,9 @@ import dev.lagrange.program.Program;
 import dev.lagrange.program.SecondOrder;
 import dev.lagrange.program.Sweeps;
 import dev.lagrange.solve.newton.BlockFactors;
+import dev.lagrange.sparsity.HessianPattern;
+import dev.lagrange.sparsity.SparseHessian;
+import dev.lagrange.sparsity.StarColouring;
 
 /**
  * Second derivatives of the objective of a program with cyclic blocks, by second-order implicit
@@ -147,6 +150,14 @@ public final class ImplicitHessian {
             e[k] = 0;
         }
         return h;
+    }
+
+    /**
+     * The Hessian as a sparse matrix: its pattern from the graph ({@link HessianPattern}; a cyclic
+     * block makes all it depends on interact), a star colouring, one product per colour.
+     */
+    public SparseHessian sparseHessian() {
+        return StarColouring.of(HessianPattern.of(program)).recover(this::hessianTimes);
     }
 
     /**
