@@ -59,6 +59,10 @@ import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
 public enum VectorPrimitive {
     /** A block of inputs {@code z = x[first .. first + w)}; its values come from x, so the sweeps handle it. */
     INPUT("input", 0, 5) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            // x itself: no second-order term
+        }
         @Override public int width(double[] p, int c) { return (int) p[c + 1]; }
         @Override public int parameterCount(double[] p, int c) {
             // cols = 0 marks the values of a sparse matrix, whose pattern follows (for entry labels).
@@ -80,6 +84,18 @@ public enum VectorPrimitive {
     },
     /** {@code z_r = sum_j W_rj a_j} with W an m x n block stored row-major: {@code W_rj} at slot {@code W + r n + j}. */
     MATVEC("@", 2, 2) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int r = 0; r < m; r++) { // z_r = sum_j W_rj x_j: the cross terms of W and x
+                double l = lambda[lo + r];
+                for (int j = 0; j < n; j++) {
+                    dst[da + r * n + j] += l * t[tb + j];
+                    dst[db + j] += l * t[ta + r * n + j];
+                }
+            }
+        }
         @Override public int width(double[] p, int c) { return (int) p[c]; }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             int m = (int) p[c];
@@ -193,6 +209,10 @@ public enum VectorPrimitive {
     },
     /** {@code z = a}: names a vector, or closes a cycle through vector nodes. */
     COPY("id", 1, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            // linear: no second-order term
+        }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             System.arraycopy(z, a, f, fo, (int) p[c]);
         }
@@ -206,6 +226,14 @@ public enum VectorPrimitive {
      * {@code tanh(x)} does.
      */
     MAP("map", 1, 3) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            Primitive g = scalar(p, c);
+            double q = p[c + 2];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dst[da + k] += times(lambda[lo + k], times(t[ta + k], g.partialAA(z[a + k], 0, q, f[fo + k])));
+            }
+        }
         @Override public String symbol(double[] p, int c) { return scalar(p, c).symbol(); }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             Primitive g = scalar(p, c);
@@ -252,6 +280,24 @@ public enum VectorPrimitive {
      * the map's partial is written with one. Sums, differences and products have their own faster nodes.
      */
     ZIP("zip", 2, 2) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            Primitive g = scalar(p, c);
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                double l = lambda[lo + k];
+                if (l == 0) {
+                    continue;
+                }
+                double x = z[a + k];
+                double y = z[b + k];
+                double v = f[fo + k];
+                double tx = t[ta + k];
+                double ty = t[tb + k];
+                double xy = g.partialAB(x, y, 0, v);
+                dst[da + k] += times(l, times(tx, g.partialAA(x, y, 0, v)) + times(ty, xy));
+                dst[db + k] += times(l, times(tx, xy) + times(ty, g.partialBB(x, y, 0, v)));
+            }
+        }
         @Override public String symbol(double[] p, int c) { return scalar(p, c).symbol(); }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             Primitive g = scalar(p, c);
@@ -297,6 +343,10 @@ public enum VectorPrimitive {
         }
     },
     ADD("+", 2, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            // linear: no second-order term
+        }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             linearValue(z, a, b, 1, (int) p[c], f, fo);
         }
@@ -316,6 +366,10 @@ public enum VectorPrimitive {
         }
     },
     SUB("-", 2, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            // linear: no second-order term
+        }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             linearValue(z, a, b, -1, (int) p[c], f, fo);
         }
@@ -335,6 +389,13 @@ public enum VectorPrimitive {
         }
     },
     HADAMARD("*", 2, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dst[da + k] += lambda[lo + k] * t[tb + k];
+                dst[db + k] += lambda[lo + k] * t[ta + k];
+            }
+        }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             for (int k = 0, w = (int) p[c]; k < w; k++) {
                 f[fo + k] = z[a + k] * z[b + k];
@@ -365,6 +426,10 @@ public enum VectorPrimitive {
     },
     /** {@code z = c a} for the constant c, the second parameter. */
     SCALE("scale", 1, 2) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            // linear: no second-order term
+        }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             double s = p[c + 1];
             for (int k = 0, w = (int) p[c]; k < w; k++) {
@@ -388,6 +453,13 @@ public enum VectorPrimitive {
     },
     /** {@code z = s b} for a scalar variable s (the first argument, one slot) and a vector b. */
     SCALE_BY("scale", 2, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            for (int k = 0, w = (int) p[c]; k < w; k++) { // z_k = s b_k
+                dst[da] += lambda[lo + k] * t[tb + k];
+                dst[db + k] += lambda[lo + k] * t[ta];
+            }
+        }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             double s = z[a];
             for (int k = 0, w = (int) p[c]; k < w; k++) {
@@ -423,6 +495,14 @@ public enum VectorPrimitive {
         }
     },
     DOT("dot", 2, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            double l = lambda[lo];
+            for (int k = 0, w = (int) p[c]; k < w; k++) {
+                dst[da + k] += l * t[tb + k];
+                dst[db + k] += l * t[ta + k];
+            }
+        }
         @Override public int width(double[] p, int c) { return 1; }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             double s = 0;
@@ -460,6 +540,10 @@ public enum VectorPrimitive {
         }
     },
     SUM("sum", 1, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            // linear: no second-order term
+        }
         @Override public int width(double[] p, int c) { return 1; }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             double s = 0;
@@ -494,6 +578,22 @@ public enum VectorPrimitive {
     },
     /** {@code z_k = exp(a_k - max a) / sum_j exp(a_j - max a)}; {@code J = diag(z) - z z^T}. */
     SOFTMAX("softmax", 1, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            // J = diag(s) - s s^T is symmetric, J^T l = s * l - s (s . l); along the tangent sdot = J t_a
+            // (the node's own tangent): sdot * l - sdot (s . l) - s (sdot . l)
+            int w = (int) p[c];
+            double sl = 0;
+            double sdotl = 0;
+            for (int k = 0; k < w; k++) {
+                sl += f[fo + k] * lambda[lo + k];
+                sdotl += t[tf + k] * lambda[lo + k];
+            }
+            for (int k = 0; k < w; k++) {
+                double sdot = t[tf + k];
+                dst[da + k] += sdot * lambda[lo + k] - sdot * sl - f[fo + k] * sdotl;
+            }
+        }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             int w = (int) p[c];
             double max = max(z, a, w);
@@ -543,6 +643,23 @@ public enum VectorPrimitive {
     },
     /** {@code z = max a + log sum_k exp(a_k - max a)}; its gradient is the softmax of a. */
     LOGSUMEXP("logsumexp", 1, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            // the Hessian is diag(s) - s s^T with s = softmax(a) = exp(a - y): l (s * t - s (s . t))
+            double l = lambda[lo];
+            if (l == 0) {
+                return;
+            }
+            int w = (int) p[c];
+            double st = 0;
+            for (int k = 0; k < w; k++) {
+                st += Math.exp(z[a + k] - f[fo]) * t[ta + k];
+            }
+            for (int k = 0; k < w; k++) {
+                double s = Math.exp(z[a + k] - f[fo]);
+                dst[da + k] += l * s * (t[ta + k] - st);
+            }
+        }
         @Override public int width(double[] p, int c) { return 1; }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             f[fo] = logSumExp(z, a, (int) p[c]);
@@ -572,6 +689,15 @@ public enum VectorPrimitive {
     },
     /** {@code z = 1/2 sum_k (a_k - b_k)^2}: a prediction a against a target b. */
     SQUARED_LOSS("squared_loss", 2, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            double l = lambda[lo];
+            for (int k = 0, w = (int) p[c]; k < w; k++) { // 1/2 |a - b|^2: identity blocks
+                double d = l * (t[ta + k] - t[tb + k]);
+                dst[da + k] += d;
+                dst[db + k] -= d;
+            }
+        }
         @Override public int width(double[] p, int c) { return 1; }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             double s = 0;
@@ -616,6 +742,30 @@ public enum VectorPrimitive {
      * {@code dz/dy_k = logsumexp(l) - l_k}.
      */
     CROSS_ENTROPY("cross_entropy", 2, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            // z = sum_k y_k (lse(a) - a_k): d2z/da2 = (sum y) (diag(s) - s s^T), d2z/da_k dy_j = s_k - [k = j],
+            // d2z/dy2 = 0
+            double l = lambda[lo];
+            if (l == 0) {
+                return;
+            }
+            int w = (int) p[c];
+            double lse = logSumExp(z, a, w);
+            double ys = 0;
+            double ydot = 0;
+            double st = 0;
+            for (int k = 0; k < w; k++) {
+                ys += z[b + k];
+                ydot += t[tb + k];
+                st += Math.exp(z[a + k] - lse) * t[ta + k];
+            }
+            for (int k = 0; k < w; k++) {
+                double s = Math.exp(z[a + k] - lse);
+                dst[da + k] += l * (ys * s * (t[ta + k] - st) + ydot * s - t[tb + k]);
+                dst[db + k] += l * (st - t[ta + k]);
+            }
+        }
         @Override public int width(double[] p, int c) { return 1; }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             int w = (int) p[c];
@@ -670,6 +820,10 @@ public enum VectorPrimitive {
     },
     /** {@code z = a_k}: entry k (0-based, the parameter) of a vector a, a scalar. */
     ELEMENT("element", 1, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            // linear: no second-order term
+        }
         @Override public int width(double[] p, int c) { return 1; }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             f[fo] = z[a + (int) p[c]];
@@ -693,6 +847,10 @@ public enum VectorPrimitive {
      * {@code VectorKernels} runs them; the {@code (a, b)} methods here throw.
      */
     STACK("stack", Primitive.VARIADIC, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            // linear: no second-order term
+        }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             throw new UnsupportedOperationException(GATHER);
         }
@@ -717,6 +875,19 @@ public enum VectorPrimitive {
      * JVP are O(nnz + m); a Jacobian row ({@link #vjpRow}) is O(entries of the row).
      */
     SPARSE_MATVEC("spmv", 2, 3) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            int rows = c + SPARSE_ROW_START;
+            int cols = rows + (int) p[c] + 1;
+            for (int r = 0, m = (int) p[c], e = 0; r < m; r++) { // z_r = sum_e A_e x_col(e): cross terms
+                double l = lambda[lo + r];
+                for (int end = (int) p[rows + r + 1]; e < end; e++) {
+                    int j = (int) p[cols + e];
+                    dst[da + e] += l * t[tb + j];
+                    dst[db + j] += l * t[ta + e];
+                }
+            }
+        }
         @Override public int parameterCount(double[] p, int c) {
             return SPARSE_ROW_START + (int) p[c] + 1 + (int) p[c + 2];
         }
@@ -782,6 +953,18 @@ public enum VectorPrimitive {
      * MATVEC's VJP accumulates {@code W^T lambda}.
      */
     MATVEC_T("@", 2, 2) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int r = 0; r < m; r++) { // z_j = sum_r y_r W_rj
+                for (int j = 0; j < n; j++) {
+                    double l = lambda[lo + j];
+                    dst[da + r] += l * t[tb + r * n + j];
+                    dst[db + r * n + j] += l * t[ta + r];
+                }
+            }
+        }
         @Override public int width(double[] p, int c) { return (int) p[c + 1]; }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             int m = (int) p[c];
@@ -843,6 +1026,18 @@ public enum VectorPrimitive {
      * m x n block stored row-major; the partial of {@code W x} with respect to W.
      */
     OUTER("outer", 2, 2) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            int m = (int) p[c];
+            int n = (int) p[c + 1];
+            for (int r = 0; r < m; r++) { // z_{r n + j} = a_r b_j
+                for (int j = 0; j < n; j++) {
+                    double l = lambda[lo + r * n + j];
+                    dst[da + r] += l * t[tb + j];
+                    dst[db + j] += l * t[ta + r];
+                }
+            }
+        }
         @Override public int width(double[] p, int c) { return (int) p[c] * (int) p[c + 1]; }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             int m = (int) p[c];
@@ -906,6 +1101,10 @@ public enum VectorPrimitive {
      * derivative {@code 1 - z * z}.
      */
     AFFINE("wsum", 1, 3) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            // linear: no second-order term
+        }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             double c0 = p[c + 1];
             double c1 = p[c + 2];
@@ -933,6 +1132,10 @@ public enum VectorPrimitive {
      * own derivative is 0 (taken as 0 at the jump too).
      */
     STEP("step", 1, 1) {
+        @Override public void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+                double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db) {
+            // piecewise constant: no second-order term
+        }
         @Override public void value(double[] z, int a, int b, double[] p, int c, double[] f, int fo) {
             for (int k = 0, w = (int) p[c]; k < w; k++) {
                 f[fo + k] = z[a + k] > 0 ? 1 : 0;
@@ -1106,6 +1309,22 @@ public enum VectorPrimitive {
             dz[o + k] = times(t[ta + k], derivative(z[a + k], f[fo + k]));
         }
     }
+
+    /**
+     * The second-order part of the VJP along tangents, declared beside the first-order rules:
+     * {@code dst_a += sum_r lambda_r ((d^2 f_r / da da) t_a + (d^2 f_r / da db) t_b)} and {@code dst_b}
+     * likewise: the term a second-order adjoint sweep adds to the VJP of its tangent multipliers
+     * ({@code SecondOrder}). Zero for the linear primitives. Every primitive declares it; softmax reads
+     * its own tangent {@code t[tf..]} (its Jacobian times {@code t_a}).
+     *
+     * @param z Not modified: the values; arguments at a and b.
+     * @param f Not modified: the node's value, from fo.
+     * @param t Not modified: the tangents; arguments at ta and tb, the node's own at tf.
+     * @param lambda Not modified: the node's multipliers, from lo.
+     * @param dst Modified: accumulated into at da and db.
+     */
+    public abstract void secondOrderVjp(double[] z, int a, int b, double[] p, int c, double[] f, int fo,
+            double[] t, int ta, int tb, int tf, double[] lambda, int lo, double[] dst, int da, int db);
 
     /**
      * The same function in forward-mode arithmetic, one {@link DerivativeStructure} per slot.

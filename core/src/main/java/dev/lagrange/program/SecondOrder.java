@@ -13,23 +13,17 @@ import dev.lagrange.primitive.VectorPrimitive;
  * </pre>
  * for each argument j = alpha_k(i), last node first, from {@code lambda_n = 1, lambdadot_n = 0}; then
  * {@code H v = lambdadot} at the inputs. The first and second partials are the primitives' own
- * ({@link Primitive#partialA}, {@link Primitive#secondPartials}). Cost: four sweeps per product (forward, tangent, reverse, second-order reverse),
- * O(n + edges), no new program and nothing allocated per node beyond four arrays of the slot count.
+ ({@link Primitive#partialA}, {@link Primitive#partialAA}; for vector nodes
+ * {@link VectorPrimitive#secondOrderVjp}, declared beside each primitive's VJP). Cost: four sweeps
+ * per product (forward, tangent, reverse, second-order reverse), O(n + edges), no new program and
+ * nothing allocated per node beyond four arrays of the slot count.
  *
- * <p>Acyclic programs, scalar nodes and the vector nodes in {@link #SUPPORTED} (softmax, logsumexp,
- * cross-entropy and sparse products are refused with a message, as are cyclic blocks: their rules and
- * second-order implicit differentiation come next). {@link #lagrangianHessianTimes} is for scalar
- * programs. Reference: Griewank and Walther, <i>Evaluating
- * Derivatives</i>, 2nd ed., SIAM 2008, section 5.3 (second-order adjoints).
+ * <p>Acyclic programs; through cyclic blocks the same sweeps run per segment, with transposed solves
+ * for the blocks, in {@code dev.lagrange.solve.ImplicitHessian}. {@link #lagrangianHessianTimes} is
+ * for scalar programs. Reference: Griewank and Walther, <i>Evaluating Derivatives</i>, 2nd ed., SIAM
+ * 2008, section 5.3 (second-order adjoints).
  */
 public final class SecondOrder {
-    /** The vector primitives with second-order rules here: linear ones, maps and zips, the bilinear ones and the squared loss. */
-    private static final java.util.Set<VectorPrimitive> SUPPORTED = java.util.EnumSet.of(VectorPrimitive.INPUT,
-            VectorPrimitive.COPY, VectorPrimitive.ADD, VectorPrimitive.SUB, VectorPrimitive.SCALE, VectorPrimitive.AFFINE,
-            VectorPrimitive.SUM, VectorPrimitive.ELEMENT, VectorPrimitive.STACK, VectorPrimitive.STEP, VectorPrimitive.MAP,
-            VectorPrimitive.ZIP, VectorPrimitive.HADAMARD, VectorPrimitive.DOT, VectorPrimitive.SCALE_BY,
-            VectorPrimitive.MATVEC, VectorPrimitive.MATVEC_T, VectorPrimitive.OUTER, VectorPrimitive.SQUARED_LOSS);
-
     private final Program program;
 
     private SecondOrder(Program program) {
@@ -39,29 +33,14 @@ public final class SecondOrder {
     /**
      * The second-order sweeps of {@code program}.
      *
-     * @throws UnsupportedOperationException for a program with vector nodes or cyclic blocks
+     * @throws UnsupportedOperationException for a program with cyclic blocks
      */
     public static SecondOrder of(Program program) {
         if (!program.isAcyclic()) {
             throw new UnsupportedOperationException("the Hessian of a program with cyclic blocks needs their solution: "
                     + "use dev.lagrange.solve.ImplicitHessian");
         }
-        requireRules(program);
         return new SecondOrder(program);
-    }
-
-    /**
-     * Checks that every vector node of {@code program} has a second-order rule here.
-     *
-     * @throws UnsupportedOperationException naming the first node without one
-     */
-    public static void requireRules(Program program) {
-        for (int i = 0; i < program.size(); i++) {
-            if (program.isVector(i) && !SUPPORTED.contains(program.vectorPrimitive(i))) {
-                throw new UnsupportedOperationException("Hessian-vector products through "
-                        + program.vectorPrimitive(i).symbol() + " nodes are not supported yet ('" + program.label(i) + "')");
-            }
-        }
     }
 
     /**
@@ -274,101 +253,16 @@ public final class SecondOrder {
     }
 
     /**
-     * The second-order part of vector node i's contribution, {@code lambdaDot_args += lambda_i^T
-     * (d^2 f_i)[zdot_args]}: zero for linear nodes, the scalar second partials entry by entry for
-     * maps and zips, the cross terms of the bilinear nodes, and the identity blocks of the squared loss.
+     * Vector node i's second-order term {@code lambdaDot_args += lambda_i^T (d^2 f_i)[zdot_args]}, by its
+     * primitive's own rule ({@link VectorPrimitive#secondOrderVjp}).
      */
     private static void vectorTerm(Program p, int i, double[] z, double[] zdot, double[] lambda, double[] lambdaDot) {
         int s = p.slot(i);
         int[] args = p.arguments(i);
-        double[] c = p.parameters(i);
         int a = args.length > 0 ? p.slot(args[0]) : 0;
         int b = args.length > 1 ? p.slot(args[1]) : 0;
-        switch (p.vectorPrimitive(i)) {
-            case MAP -> {
-                Primitive f = VectorPrimitive.scalar(c, 0);
-                double q = c[2];
-                for (int k = 0, w = (int) c[0]; k < w; k++) {
-                    lambdaDot[a + k] += times(lambda[s + k], times(zdot[a + k], f.partialAA(z[a + k], 0, q, z[s + k])));
-                }
-            }
-            case ZIP -> {
-                Primitive f = VectorPrimitive.scalar(c, 0);
-                for (int k = 0, w = (int) c[0]; k < w; k++) {
-                    double l = lambda[s + k];
-                    if (l == 0) {
-                        continue;
-                    }
-                    double x = z[a + k];
-                    double y = z[b + k];
-                    double fi = z[s + k];
-                    double ta = zdot[a + k];
-                    double tb = zdot[b + k];
-                    double ab = f.partialAB(x, y, 0, fi);
-                    lambdaDot[a + k] += times(l, times(ta, f.partialAA(x, y, 0, fi)) + times(tb, ab));
-                    lambdaDot[b + k] += times(l, times(ta, ab) + times(tb, f.partialBB(x, y, 0, fi)));
-                }
-            }
-            case HADAMARD -> {
-                for (int k = 0, w = (int) c[0]; k < w; k++) {
-                    lambdaDot[a + k] += lambda[s + k] * zdot[b + k];
-                    lambdaDot[b + k] += lambda[s + k] * zdot[a + k];
-                }
-            }
-            case DOT -> {
-                for (int k = 0, w = (int) c[0]; k < w; k++) {
-                    lambdaDot[a + k] += lambda[s] * zdot[b + k];
-                    lambdaDot[b + k] += lambda[s] * zdot[a + k];
-                }
-            }
-            case SCALE_BY -> { // z_k = s b_k
-                for (int k = 0, w = (int) c[0]; k < w; k++) {
-                    lambdaDot[a] += lambda[s + k] * zdot[b + k];
-                    lambdaDot[b + k] += lambda[s + k] * zdot[a];
-                }
-            }
-            case MATVEC -> { // z_r = sum_j W_rj x_j, arguments (W, x)
-                int m = (int) c[0];
-                int n = (int) c[1];
-                for (int r = 0; r < m; r++) {
-                    double l = lambda[s + r];
-                    for (int j = 0; j < n; j++) {
-                        lambdaDot[a + r * n + j] += l * zdot[b + j];
-                        lambdaDot[b + j] += l * zdot[a + r * n + j];
-                    }
-                }
-            }
-            case MATVEC_T -> { // z_j = sum_r y_r W_rj, arguments (y, W)
-                int m = (int) c[0];
-                int n = (int) c[1];
-                for (int r = 0; r < m; r++) {
-                    for (int j = 0; j < n; j++) {
-                        double l = lambda[s + j];
-                        lambdaDot[a + r] += l * zdot[b + r * n + j];
-                        lambdaDot[b + r * n + j] += l * zdot[a + r];
-                    }
-                }
-            }
-            case OUTER -> { // z_{r n + j} = a_r b_j
-                int m = (int) c[0];
-                int n = (int) c[1];
-                for (int r = 0; r < m; r++) {
-                    for (int j = 0; j < n; j++) {
-                        double l = lambda[s + r * n + j];
-                        lambdaDot[a + r] += l * zdot[b + j];
-                        lambdaDot[b + j] += l * zdot[a + r];
-                    }
-                }
-            }
-            case SQUARED_LOSS -> { // 1/2 |a - b|^2
-                for (int k = 0, w = (int) c[0]; k < w; k++) {
-                    double t = lambda[s] * (zdot[a + k] - zdot[b + k]);
-                    lambdaDot[a + k] += t;
-                    lambdaDot[b + k] -= t;
-                }
-            }
-            default -> { } // linear, or piecewise constant (step): no second-order term
-        }
+        p.vectorPrimitive(i).secondOrderVjp(z, a, b, p.params, p.paramStart[i], z, s, zdot, a, b, s, lambda, s,
+                lambdaDot, a, b);
     }
 
     /** {@code t * d}, 0 when t is 0 even if d is not finite (as the first-order sweeps do). */

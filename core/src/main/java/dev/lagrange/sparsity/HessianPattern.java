@@ -295,7 +295,15 @@ public final class HessianPattern {
                     pairs.addProduct(u, u);
                 }
             }
-            default -> { // no second-order rule here: everything it reads may interact
+            case SPARSE_MATVEC -> { // (A, x): A_e x_col(e)
+                int rows = (int) c[0];
+                int start = VectorPrimitive.SPARSE_ROW_START;
+                int cols = start + rows + 1;
+                for (int e = 0, nnz = (int) c[2]; e < nnz; e++) {
+                    pairs.addProduct(n[a + e], n[b + (int) c[cols + e]]);
+                }
+            }
+            default -> { // softmax, logsumexp, cross-entropy: everything it reads may interact
                 int[] all = new int[0];
                 int[] slots = new int[VectorKernels.rowLength(p, i)];
                 int count = VectorKernels.argumentSlots(p, i, slots);

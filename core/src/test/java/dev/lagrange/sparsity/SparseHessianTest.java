@@ -129,6 +129,34 @@ class SparseHessianTest {
         }
     }
 
+    /** A sparse product A x: A_e pairs only with x_col(e), and the recovery matches the dense Hessian. */
+    @Test
+    void sparseProductPairsEachValueWithItsColumn() {
+        var b = Program.builder();
+        var x = b.inputVector("x", new double[] {0.3, -0.8, 0.5});
+        var A = b.inputSparseMatrix("A", 3, 3, new int[] {0, 1, 3, 4}, new int[] {2, 0, 1, 1},
+                new double[] {0.5, -0.7, 0.9, 0.2});
+        var y = b.sparseMatvec(A, x);
+        Program p = b.output(b.vectorSum(y)).build(); // bilinear in (A, x): only cross terms
+        HessianPattern pattern = HessianPattern.of(p);
+        int[] column = {2, 0, 1, 1};
+        for (int e = 0; e < 4; e++) {
+            for (int j = 0; j < 3; j++) {
+                assertEquals(j == column[e], pattern.contains(3 + e, j), "A_" + e + " with x_" + j);
+            }
+            assertFalse(pattern.hasDiagonal(3 + e));
+        }
+        double[] x0 = p.inputDefaults();
+        double[][] dense = SecondOrder.of(p).hessian(x0);
+        double[][] recovered = SparseHessian.of(p, x0).toDense();
+        for (int i = 0; i < dense.length; i++) {
+            for (int j = 0; j < dense.length; j++) {
+                assertEquals(dense[i][j], recovered[i][j], 0, i + "," + j);
+            }
+        }
+        assertEquals(1.0, recovered[3][2], 0, "d2/dA_1 dx_3 = 1");
+    }
+
     @Test
     void smallGraphsTakeTheirStarChromaticNumbers() {
         assertEquals(1, colours(5, new int[0][]), "diagonal");

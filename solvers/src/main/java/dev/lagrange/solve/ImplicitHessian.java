@@ -26,8 +26,7 @@ import dev.lagrange.sparsity.StarColouring;
  *
  * <p>Built once per point ({@link #at}); products are then cheap, and thread-safe (each allocates
  * its own arrays of the slot count). Every product records the worst residual of its block solves
- * ({@link #lastResidual}). Vector nodes need a rule in {@link SecondOrder}; softmax, logsumexp,
- * cross-entropy and sparse products are refused by name. Reference: Griewank and Walther,
+ * ({@link #lastResidual}). Reference: Griewank and Walther,
  * <i>Evaluating Derivatives</i>, 2nd ed., SIAM 2008, chapter 15 (implicit and iterative
  * differentiation).
  */
@@ -51,7 +50,6 @@ public final class ImplicitHessian {
      * Solves the program at x with the default solver and keeps what the products need.
      *
      * @throws SolveException when the solve does not converge (its message names the block)
-     * @throws UnsupportedOperationException for a vector node without a second-order rule
      */
     public static ImplicitHessian at(Program program, double[] x) {
         return at(program, x, new BlockCoordinateSolver());
@@ -59,7 +57,6 @@ public final class ImplicitHessian {
 
     /** As {@link #at(Program, double[])}, with {@code solver}'s options. */
     public static ImplicitHessian at(Program program, double[] x, BlockCoordinateSolver solver) {
-        SecondOrder.requireRules(program);
         BlockCoordinateSolver.Factored f = solver.solveFactored(program, x);
         f.result().orThrow();
         return new ImplicitHessian(program, f.result(), f.factors());
