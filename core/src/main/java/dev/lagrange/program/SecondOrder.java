@@ -19,8 +19,7 @@ import dev.lagrange.primitive.VectorPrimitive;
  * nothing allocated per node beyond four arrays of the slot count.
  *
  * <p>Acyclic programs; through cyclic blocks the same sweeps run per segment, with transposed solves
- * for the blocks, in {@code dev.lagrange.solve.ImplicitHessian}. {@link #lagrangianHessianTimes} is
- * for scalar programs. Reference: Griewank and Walther, <i>Evaluating Derivatives</i>, 2nd ed., SIAM
+ * for the blocks, in {@code dev.lagrange.solve.ImplicitHessian}. Reference: Griewank and Walther, <i>Evaluating Derivatives</i>, 2nd ed., SIAM
  * 2008, section 5.3 (second-order adjoints).
  */
 public final class SecondOrder {
@@ -175,12 +174,17 @@ public final class SecondOrder {
     /** {@code out += li (d^2 f)[zdot]} at the arguments' slots sa (and sb) of a scalar node at slot si. */
     private static void scalarTerm(Primitive f, int arity, int sa, int sb, int si, double q, double[] z, double[] zdot,
             double li, double[] out) {
+        scalarTermAt(f, arity, sa, sb, z[si], q, z, zdot, li, out);
+    }
+
+    /** {@link #scalarTerm} with the node's value {@code zi} given. */
+    private static void scalarTermAt(Primitive f, int arity, int sa, int sb, double zi, double q, double[] z,
+            double[] zdot, double li, double[] out) {
         if (li == 0) {
             return;
         }
         double za = z[sa];
         double zb = arity > 1 ? z[sb] : 0;
-        double zi = z[si];
         double ta = zdot[sa];
         if (arity == 1) {
             out[sa] += times(li, times(ta, f.partialAA(za, zb, q, zi)));
@@ -195,46 +199,80 @@ public final class SecondOrder {
     /**
      * The Lagrangian's Hessian in z times u at any (z, lambda), feasible or not: with
      * {@code L = z_n - sum_i lambda_i (z_i - f_i(z_alpha(i)))}, {@code d^2 L / dz^2 = sum_i lambda_i
-     * d^2 f_i}, a sum of the nonlinear nodes' second partials; matrix-free, O(n + edges).
+     * d^2 f_i}, a sum of the nonlinear nodes' second partials; matrix-free, O(n + edges). The
+     * partials are taken at {@code f_i(z_alpha(i))}, not at z_i (the two differ away from a solution).
      *
-     * @param z Not modified: a value per node.
-     * @param lambda Not modified: a multiplier per node.
-     * @param u Not modified: the direction, a value per node.
+     * @param z Not modified: a value per slot.
+     * @param lambda Not modified: a multiplier per slot.
+     * @param u Not modified: the direction, a value per slot.
      */
     public double[] lagrangianHessianTimes(double[] z, double[] lambda, double[] u) {
         Program p = program;
-        if (p.slotCount() != p.size()) {
-            throw new UnsupportedOperationException("the Lagrangian's Hessian of programs with vector nodes is not supported yet");
+        int slots = p.slotCount();
+        if (z.length != slots || lambda.length != slots || u.length != slots) {
+            throw new IllegalArgumentException("expected z, lambda and u of " + slots + " entries, got " + z.length
+                    + ", " + lambda.length + " and " + u.length);
         }
-        int n = p.size();
-        if (z.length != n || lambda.length != n || u.length != n) {
-            throw new IllegalArgumentException("expected z, lambda and u of " + n + " entries, got " + z.length + ", "
-                    + lambda.length + " and " + u.length);
+        int widest = 1;
+        for (int i = 0; i < p.size(); i++) {
+            widest = Math.max(widest, p.width(i));
         }
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            double li = lambda[i];
-            Primitive f = p.primitive(i);
-            if (li == 0 || f == Primitive.INPUT || f == Primitive.CONSTANT || f == Primitive.WEIGHTED_SUM) {
+        double[] out = new double[slots];
+        double[] f = new double[widest];
+        double[] t = java.util.Arrays.copyOf(u, slots + widest); // u, then the node's own tangent J u_args
+        for (int i = 0; i < p.size(); i++) {
+            int s = p.slot(i);
+            if (p.isVector(i)) {
+                VectorPrimitive g = p.vectorPrimitive(i);
+                if (g == VectorPrimitive.INPUT || g == VectorPrimitive.STACK) {
+                    continue; // linear
+                }
+                int[] args = p.arguments(i);
+                int a = p.slot(args[0]);
+                int b = args.length > 1 ? p.slot(args[1]) : a;
+                VectorKernels.constraintValues(p, i, null, z, f, 0);
+                g.jvp(z, a, b, p.params, p.paramStart[i], f, 0, t, a, b, t, slots);
+                g.secondOrderVjp(z, a, b, p.params, p.paramStart[i], f, 0, t, a, b, slots, lambda, s, out, a, b);
+                continue;
+            }
+            Primitive g = p.primitive(i);
+            if (lambda[s] == 0 || g == Primitive.INPUT || g == Primitive.CONSTANT || g == Primitive.WEIGHTED_SUM) {
                 continue;
             }
             int[] a = p.arguments(i);
             double[] c = p.parameters(i);
             double q = c.length > 0 ? c[0] : 0;
-            double za = z[a[0]];
-            double zb = a.length > 1 ? z[a[1]] : 0;
-            // The partials may read the value f_i (exp'' = exp): recomputed, since z_i need not equal
-            // f_i away from a solution (as Sweeps.localPartials does).
-            double fi = f.value(za, zb, q);
-            double aa = f.partialAA(za, zb, q, fi);
-            if (a.length == 1) {
-                out[a[0]] += times(li, times(u[a[0]], aa));
-            } else {
-                double ab = f.partialAB(za, zb, q, fi);
-                double bb = f.partialBB(za, zb, q, fi);
-                out[a[0]] += times(li, times(u[a[0]], aa) + times(u[a[1]], ab));
-                out[a[1]] += times(li, times(u[a[0]], ab) + times(u[a[1]], bb));
-            }
+            int sa = p.slot(a[0]);
+            int sb = a.length > 1 ? p.slot(a[1]) : sa;
+            // The partials may read the value f_i (exp'' = exp): recomputed, as Sweeps.localPartials does.
+            f[0] = g.value(z[sa], a.length > 1 ? z[sb] : 0, q);
+            scalarTermAt(g, a.length, sa, sb, f[0], q, z, u, lambda[s], out);
+        }
+        return out;
+    }
+
+    /**
+     * The reduced Hessian {@code Z^T W Z v} with {@code Z = dz/dx} (the tangent map) and {@code W}
+     * the Lagrangian's Hessian at the multipliers {@code lambda}: the Hessian of the objective over
+     * the inputs when lambda are its adjoints ({@link #hessianTimes}, by another route), and the
+     * curvature of the Lagrangian along the constraints' tangent space for any other lambda.
+     * Three sweeps: tangent, {@link #lagrangianHessianTimes}, back-substitution of the result.
+     *
+     * @param x Not modified: the inputs (z is their forward pass).
+     * @param lambda Not modified: a multiplier per slot.
+     * @param v Not modified: one entry per input.
+     */
+    public double[] reducedHessianTimes(double[] x, double[] lambda, double[] v) {
+        Program p = program;
+        double[] z = new double[p.slotCount()];
+        Sweeps.forward(p, x, z);
+        double[] zdot = new double[p.slotCount()];
+        Sweeps.tangent(p, z, v, zdot);
+        double[] w = lagrangianHessianTimes(z, lambda, zdot);
+        Sweeps.reverse(p, z, w, w, 0, p.size()); // Z^T w: back-substitution seeded with w
+        double[] out = new double[p.inputCount()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = w[p.inputSlot(k)];
         }
         return out;
     }

@@ -221,13 +221,8 @@ class SecondOrderTest {
         }
     }
 
-    /**
-     * A program with every vector primitive (softmax, logsumexp, cross-entropy and the sparse product
-     * among them), nonlinear in all its inputs: the Hessian against forward mode of order 2 through
-     * the primitives' DerivativeStructure versions, to 1e-11 relative.
-     */
-    @Test
-    void everyVectorPrimitivesSecondOrderRuleMatchesForwardMode() {
+    /** A program with every vector primitive, nonlinear in all its inputs. */
+    static Program allVectorPrimitives() {
         var b = Program.builder();
         Var x = b.inputVector("x", new double[] {0.3, -0.8, 0.5, 1.1});
         Var y = b.inputVector("y", new double[] {0.1, 0.2, 0.3, 0.4});
@@ -248,7 +243,70 @@ class SecondOrderTest {
                 b.vectorSum(b.outer(h, x)), b.dot(b.vectorAffine(1, -2, x), b.step(d)), b.dot(b.zip(Primitive.MAX, x, y), x),
                 b.dot(b.zip(Primitive.POW, b.map(Primitive.EXP, x), y), sm), b.dot(b.scale(u, ax), sm),
                 b.dot(b.let("xc", x), x));
-        Program p = b.output(b.vectorSum(terms)).build();
+        return b.output(b.vectorSum(terms)).build();
+    }
+
+    /**
+     * The Lagrangian's Hessian of the program with every vector primitive, off its constraints,
+     * against central differences of the Lagrangian's z-gradient (h = 1e-6, tolerance 1e-6).
+     */
+    @Test
+    void theLagrangiansHessianThroughVectorNodesMatchesDifferences() {
+        Program p = allVectorPrimitives();
+        var lagrangian = dev.lagrange.lagrangian.Lagrangian.of(p);
+        Random random = new Random(9);
+        int n = p.slotCount();
+        double[] x = p.inputDefaults();
+        double[] z = new double[n];
+        Sweeps.forward(p, x, z);
+        double[] lambda = new double[n];
+        double[] u = new double[n];
+        for (int i = 0; i < n; i++) {
+            z[i] += 0.02 * random.nextGaussian();
+            lambda[i] = random.nextGaussian();
+            u[i] = random.nextGaussian();
+        }
+        double[] hu = SecondOrder.of(p).lagrangianHessianTimes(z, lambda, u);
+        double h = 1e-6;
+        double[] up = lagrangian.gradient(x, shift(z, u, h), lambda).z();
+        double[] down = lagrangian.gradient(x, shift(z, u, -h), lambda).z();
+        for (int j = 0; j < n; j++) {
+            double fd = (up[j] - down[j]) / (2 * h);
+            assertEquals(fd, hu[j], 1e-6 * Math.max(1, Math.abs(fd)), "(d2L/dz2 u) at slot " + p.slotLabel(j));
+        }
+    }
+
+    /** Z^T W Z v at the adjoint multipliers is H v: the reduced Hessian and forward-over-reverse agree. */
+    @Test
+    void reducedHessianAtTheAdjointsIsTheHessian() {
+        Program p = allVectorPrimitives();
+        double[] x = p.inputDefaults();
+        double[] z = new double[p.slotCount()];
+        Sweeps.forward(p, x, z);
+        double[] lambda = new double[p.slotCount()];
+        lambda[p.slot(p.objective())] = 1;
+        Sweeps.reverse(p, z, lambda, lambda, 0, p.size());
+        Random random = new Random(3);
+        double[] v = new double[x.length];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = random.nextGaussian();
+        }
+        SecondOrder second = SecondOrder.of(p);
+        double[] reduced = second.reducedHessianTimes(x, lambda, v);
+        double[] hv = second.hessianTimes(x, v);
+        for (int k = 0; k < v.length; k++) {
+            assertEquals(hv[k], reduced[k], 1e-12 * Math.max(1, Math.abs(hv[k])), "(H v)_" + k);
+        }
+    }
+
+    /**
+     * A program with every vector primitive (softmax, logsumexp, cross-entropy and the sparse product
+     * among them), nonlinear in all its inputs: the Hessian against forward mode of order 2 through
+     * the primitives' DerivativeStructure versions, to 1e-11 relative.
+     */
+    @Test
+    void everyVectorPrimitivesSecondOrderRuleMatchesForwardMode() {
+        Program p = allVectorPrimitives();
         java.util.Set<VectorPrimitive> seen = java.util.EnumSet.noneOf(VectorPrimitive.class);
         for (int i = 0; i < p.size(); i++) {
             if (p.isVector(i)) {
