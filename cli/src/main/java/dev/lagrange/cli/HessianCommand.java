@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
  * differ, inconclusive when one is zero (below {@code 1e-12 max |eigenvalue|}); a minimum or maximum
  * only where the gradient vanishes too (max |gradient| <= 1e-8), else the curvature alone. Vector nodes
  * without a second-order rule (softmax, logsumexp, cross-entropy, sparse products) and blocks that do
- * not converge end with exit status 3 and a message naming them.
+ * not converge end with exit status 3 and a message naming them. A node at a kink (abs or relu at
+ * 0, a tie of max or min) is named in a warning on standard error, with the one-sided values used.
  */
 @Command(name = "hessian", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Prints the Hessian of the objective with respect to the inputs, its eigenvalues and whether "
@@ -51,8 +52,12 @@ final class HessianCommand extends ProgramCommand {
         double[][] h = null;
         SparseHessian triplets = null;
         double gradient;
+        List<String> kinks;
         try {
             if (p.isAcyclic()) {
+                double[] z = new double[p.slotCount()];
+                dev.lagrange.program.Sweeps.forward(p, x, z);
+                kinks = SecondOrder.kinks(p, z);
                 if (sparse) {
                     triplets = SparseHessian.of(p, x);
                 } else {
@@ -61,6 +66,7 @@ final class HessianCommand extends ProgramCommand {
                 gradient = maxAbsGradient(p, x);
             } else {
                 ImplicitHessian implicit = ImplicitHessian.at(p, x, (BlockCoordinateSolver) SolveCommand.solver());
+                kinks = SecondOrder.kinks(p, implicit.solution().z());
                 if (sparse) {
                     triplets = implicit.sparseHessian();
                 } else {
@@ -73,6 +79,10 @@ final class HessianCommand extends ProgramCommand {
         } catch (SolveException e) {
             throw new Failure(Main.EXIT_NUMERICAL, SolveCommand.failureMessage(loaded.file(), e.result()));
         }
+        for (String kink : kinks) {
+            main.err.println(loaded.file() + ": warning: at a kink, " + kink);
+        }
+        main.err.flush();
         int d = p.inputCount();
         if (triplets != null) {
             for (int k = 0; k < triplets.entryCount(); k++) {
@@ -121,6 +131,7 @@ final class HessianCommand extends ProgramCommand {
             o.put("eigenvalues", eigenvalues == null ? null : toList(eigenvalues));
             o.put("maxAbsGradient", gradient);
             o.put("point", verdict);
+            o.put("warnings", kinks);
             Json.write(o, main.out);
             main.out.println();
             return 0;

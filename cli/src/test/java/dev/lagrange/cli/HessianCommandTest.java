@@ -107,6 +107,21 @@ class HessianCommandTest {
         assertTrue(j.out().contains("\"products\": 3"), j.out());
     }
 
+    /** relu at 0 and a tie of max: warned by name, with the conventions used; the Hessian is still printed. */
+    @Test
+    void aPointAtAKinkIsWarnedAbout() throws IOException {
+        String f = file("kink.lag", "input a = 0, b = 2, c = 2\nh = relu(a) * b\nm = max(b, c)\nf = h * h + m * a^2\noutput f\n");
+        MainTest.Run r = run("hessian", f, "--json");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("warning: at a kink, '") && r.err().contains("= relu(a = 0.0): relu is not differentiable at 0"),
+                r.err());
+        assertTrue(r.err().contains("'m' = max(b = 2.0, c = 2.0): max is not differentiable where its arguments tie"),
+                r.err());
+        assertTrue(r.out().contains("\"warnings\": [\""), r.out());
+        // f = relu(a)^2 b^2 + max(b, c) a^2: d2f/da2 = 2 b^2 [a > 0] + 2 max(b, c) = 4 at a = 0 (relu'(0) = 0)
+        assertTrue(r.out().contains("[4.0, 0.0, 0.0]"), r.out());
+    }
+
     @Test
     void aCycleThatDoesNotSolveEndsWithItsMessage() throws IOException {
         String f = file("singular.lag", "input a = 1\nu = u + a\noutput u\n");

@@ -262,6 +262,10 @@ public enum Primitive {
         @Override public DerivativeStructure value(DerivativeStructure a, DerivativeStructure b, double p) { return a.sqrt(); }
     },
     ABS("abs", 1, Domain.NONZERO, FUNCTION) {
+        @Override public String kink(double a, double b, double p) {
+            return a == 0 ? "abs is not differentiable at 0: abs'(0) = 0 and abs''(0) = 0 are used"
+                    : null;
+        }
         @Override public double value(double a, double b, double p) { return Math.abs(a); }
         @Override public double partialA(double a, double b, double p, double z) { return a > 0 ? 1 : a < 0 ? -1 : 0; }
         @Override public double partialAA(double a, double b, double p, double z) { return 0; }
@@ -272,6 +276,10 @@ public enum Primitive {
         }
     },
     RELU("relu", 1, Domain.NONZERO, FUNCTION) {
+        @Override public String kink(double a, double b, double p) {
+            return a == 0 ? "relu is not differentiable at 0: relu'(0) = 0 (the left derivative) and relu''(0) = 0 are used"
+                    : null;
+        }
         @Override public double value(double a, double b, double p) { return a > 0 ? a : 0; }
         @Override public double partialA(double a, double b, double p, double z) { return a > 0 ? 1 : 0; }
         @Override public double partialAA(double a, double b, double p, double z) { return 0; }
@@ -281,6 +289,10 @@ public enum Primitive {
         }
     },
     MAX("max", 2, FUNCTION) {
+        @Override public String kink(double a, double b, double p) {
+            return a == b ? "max is not differentiable where its arguments tie: the derivative goes to the first argument, the second derivatives are 0"
+                    : null;
+        }
         @Override public double value(double a, double b, double p) { return a >= b ? a : b; }
         @Override public double partialA(double a, double b, double p, double z) { return a >= b ? 1 : 0; }
         @Override public double partialB(double a, double b, double p, double z) { return a >= b ? 0 : 1; }
@@ -297,6 +309,10 @@ public enum Primitive {
         }
     },
     MIN("min", 2, FUNCTION) {
+        @Override public String kink(double a, double b, double p) {
+            return a == b ? "min is not differentiable where its arguments tie: the derivative goes to the first argument, the second derivatives are 0"
+                    : null;
+        }
         @Override public double value(double a, double b, double p) { return a <= b ? a : b; }
         @Override public double partialA(double a, double b, double p, double z) { return a <= b ? 1 : 0; }
         @Override public double partialB(double a, double b, double p, double z) { return a <= b ? 0 : 1; }
@@ -578,6 +594,15 @@ public enum Primitive {
     /** Whether a constraint of this primitive carries a constant parameter. */
     public boolean hasParameter() {
         return this == CONSTANT || this == POWC;
+    }
+
+    /**
+     * Null where this primitive is twice differentiable at (a, b); at a kink (abs and relu at 0, max
+     * and min at a tie), what the declared partials use there instead: the one-sided values of the
+     * conventions above. Declared beside the partials it explains; the Hessian commands warn with it.
+     */
+    public String kink(double a, double b, double p) {
+        return null;
     }
 
     /** {@link #secondPartialPattern} bits: d2f/da2, d2f/da db, d2f/db2. */

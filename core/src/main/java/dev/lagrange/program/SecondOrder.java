@@ -277,6 +277,54 @@ public final class SecondOrder {
         return out;
     }
 
+    /**
+     * The nodes at a kink for values z (the forward pass, or a solution): where a primitive is not
+     * twice differentiable ({@link Primitive#kink}: abs or relu at 0, a tie of max or min, entry by
+     * entry for maps and zips) and a Hessian uses one-sided values. Each line names the node, the
+     * entry and the argument values, and says which values are used. Empty when there are none.
+     *
+     * @param z Not modified: a value per slot.
+     */
+    public static java.util.List<String> kinks(Program p, double[] z) {
+        java.util.List<String> found = new java.util.ArrayList<>();
+        for (int i = 0; i < p.size(); i++) {
+            int[] args = p.arguments(i);
+            if (p.isVector(i)) {
+                VectorPrimitive g = p.vectorPrimitive(i);
+                if (g != VectorPrimitive.MAP && g != VectorPrimitive.ZIP) {
+                    continue;
+                }
+                double[] c = p.parameters(i);
+                Primitive f = VectorPrimitive.scalar(c, 0);
+                int a = p.slot(args[0]);
+                int b = args.length > 1 ? p.slot(args[1]) : a;
+                for (int k = 0, w = (int) c[0]; k < w; k++) {
+                    double za = z[a + k];
+                    double zb = g == VectorPrimitive.ZIP ? z[b + k] : 0;
+                    String why = f.kink(za, zb, g == VectorPrimitive.MAP ? c[2] : 0);
+                    if (why != null) {
+                        found.add("'" + p.slotLabel(p.slot(i) + k) + "' = " + f.symbol() + "(" + za
+                                + (g == VectorPrimitive.ZIP ? ", " + zb : "") + "): " + why);
+                    }
+                }
+                continue;
+            }
+            Primitive f = p.primitive(i);
+            if (f.arity() == 0 || f == Primitive.WEIGHTED_SUM) {
+                continue;
+            }
+            double[] c = p.parameters(i);
+            double za = z[p.slot(args[0])];
+            double zb = args.length > 1 ? z[p.slot(args[1])] : 0;
+            String why = f.kink(za, zb, c.length > 0 ? c[0] : 0);
+            if (why != null) {
+                found.add("'" + p.label(i) + "' = " + f.symbol() + "(" + p.label(args[0]) + " = " + za
+                        + (args.length > 1 ? ", " + p.label(args[1]) + " = " + zb : "") + "): " + why);
+            }
+        }
+        return found;
+    }
+
     /** The dense Hessian of the objective at x, by one product per input; symmetric up to rounding. */
     public double[][] hessian(double[] x) {
         int d = program.inputCount();

@@ -325,6 +325,20 @@ class SecondOrderTest {
         }
     }
 
+    /** Kinks are found entry by entry in maps and zips, and only where they are. */
+    @Test
+    void kinksAreNamedEntryByEntry() {
+        Program p = LagParser.parse("input v[1..3, 1] = [1, 0, -2]\ninput w[1..3, 1] = [3, 0, -1]\n"
+                + "f = sum(relu(v)) + sum(max(v, w)) + abs(v[1] - 1)\noutput f\n", "k.lag");
+        double[] z = new double[p.slotCount()];
+        Sweeps.forward(p, p.inputDefaults(), z);
+        java.util.List<String> kinks = SecondOrder.kinks(p, z);
+        assertEquals(3, kinks.size(), kinks.toString());
+        org.junit.jupiter.api.Assertions.assertTrue(kinks.get(0).contains("[2]' = relu(0.0)"), kinks.toString());
+        org.junit.jupiter.api.Assertions.assertTrue(kinks.get(1).contains("[2]' = max(0.0, 0.0)"), kinks.toString());
+        org.junit.jupiter.api.Assertions.assertTrue(kinks.get(2).contains("= abs("), kinks.toString());
+    }
+
     @Test
     void cyclicProgramsAreReferredToTheImplicitSolver() {
         Program cyclic = LagParser.parse("input x = 0.5\nv = x + 0.5 * tanh(v)\noutput v\n", "c.lag");
