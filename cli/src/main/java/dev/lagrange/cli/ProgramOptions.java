@@ -125,29 +125,42 @@ final class ProgramOptions {
         double[] x = program.inputDefaults();
         Map<String, Integer> entries = blockEntries(program);
         for (Map.Entry<String, String> e : set.entrySet()) {
-            String name = e.getKey();
             String given = "--set " + e.getKey() + "=" + e.getValue();
-            int node = program.nodeNamed(name);
-            Integer entry = entries.get(name.replace(" ", ""));
-            if (node < 0 && entry == null) {
-                throw Failure.usage("lagrange: error: " + given + ": " + file + " has no variable '" + name + "'");
-            }
-            int k = entry != null ? entry : program.inputIndex(node);
-            if (k < 0) {
-                throw Failure.usage("lagrange: error: " + given + ": '" + name + "' is not an input of " + file
-                        + " (it is defined by a constraint)");
-            }
-            if (entry == null && program.isVector(node)) {
-                throw Failure.usage("lagrange: error: " + given + ": '" + name + "' is an input of "
-                        + program.width(node) + " entries; set each entry, e.g. --set " + program.inputLabel(k) + "=VALUE");
-            }
-            try {
-                x[k] = Double.parseDouble(e.getValue().strip());
-            } catch (NumberFormatException notANumber) {
-                throw Failure.usage("lagrange: error: " + given + ": '" + e.getValue() + "' is not a number");
-            }
+            x[inputIndex(program, e.getKey(), given)] = number(e.getValue(), given);
         }
         return program.withInputDefaults(x);
+    }
+
+    /**
+     * The index of the input named {@code name} (a scalar input, or an entry {@code W[1,2]} of an
+     * input block), for an option written as {@code given}; a usage error naming it otherwise.
+     */
+    int inputIndex(Program program, String name, String given) {
+        int node = program.nodeNamed(name);
+        Integer entry = blockEntries(program).get(name.replace(" ", ""));
+        if (node < 0 && entry == null) {
+            throw Failure.usage("lagrange: error: " + given + ": " + file + " has no variable '" + name + "'");
+        }
+        int k = entry != null ? entry : program.inputIndex(node);
+        if (k < 0) {
+            throw Failure.usage("lagrange: error: " + given + ": '" + name + "' is not an input of " + file
+                    + " (it is defined by a constraint)");
+        }
+        if (entry == null && program.isVector(node)) {
+            throw Failure.usage("lagrange: error: " + given + ": '" + name + "' is an input of "
+                    + program.width(node) + " entries; set each entry, e.g. " + given.substring(0, given.indexOf(' '))
+                    + " " + program.inputLabel(k) + "=VALUE");
+        }
+        return k;
+    }
+
+    /** The number {@code text}, for an option written as {@code given}; a usage error otherwise. */
+    static double number(String text, String given) {
+        try {
+            return Double.parseDouble(text.strip());
+        } catch (NumberFormatException notANumber) {
+            throw Failure.usage("lagrange: error: " + given + ": '" + text + "' is not a number");
+        }
     }
 
     /** The entries of the input blocks (vector and matrix inputs) by label, {@code W[1,2]}: their input index. */

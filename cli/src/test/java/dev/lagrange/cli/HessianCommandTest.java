@@ -122,6 +122,27 @@ class HessianCommandTest {
         assertTrue(r.out().contains("[4.0, 0.0, 0.0]"), r.out());
     }
 
+    /**
+     * {@code solve --hvp}: one product through Kepler's cycle, H v with v = (1, 0.5) against the
+     * 40-digit Hessian: -0.5567130326685878 - 0.5 * 0.4777509557247130.
+     */
+    @Test
+    void solvePrintsOneHessianVectorProduct() throws IOException {
+        String f = file("kepler.lag", "input M = 1, e = 0.5\nE = M + e * sin(E)\ninit E = 1\noutput E\n");
+        MainTest.Run r = run("solve", f, "--hvp", "M=1", "--hvp", "e=0.5", "--json");
+        assertEquals(0, r.status(), r.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "\"product\": \\{\\s*\"M\": ([-0-9.eE]+),\\s*\"e\": ([-0-9.eE]+)")
+                .matcher(r.out());
+        assertTrue(m.find(), r.out());
+        assertEquals(-0.5567130326685877794636 - 0.5 * 0.4777509557247130013041, Double.parseDouble(m.group(1)), 1e-15);
+        assertEquals(-0.4777509557247130013041 - 0.5 * 0.3991953667411493625053, Double.parseDouble(m.group(2).strip()),
+                1e-15);
+        MainTest.Run bad = run("solve", f, "--hvp", "E=1");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("--hvp E=1: 'E' is not an input"), bad.err());
+    }
+
     @Test
     void aCycleThatDoesNotSolveEndsWithItsMessage() throws IOException {
         String f = file("singular.lag", "input a = 1\nu = u + a\noutput u\n");
