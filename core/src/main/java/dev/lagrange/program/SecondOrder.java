@@ -64,33 +64,87 @@ public final class SecondOrder {
      */
     public double[] hessianTimes(double[] x, double[] v, double[] w) {
         Program p = program;
-        int d = p.inputCount();
-        if (x.length != d || v.length != d) {
-            throw new IllegalArgumentException("expected " + d + " inputs and directions, got " + x.length + " and "
-                    + v.length);
-        }
         if (w.length != p.outputCount()) {
             throw new IllegalArgumentException("expected a weight for each of the " + p.outputCount() + " outputs, got "
                     + w.length);
         }
-        int n = p.size();
-        int slots = p.slotCount();
-        double[] z = new double[slots];
-        Sweeps.forward(p, x, z);
-        double[] zdot = new double[slots];
-        Sweeps.tangent(p, z, v, zdot);
-        double[] lambda = new double[slots];
-        double[] lambdaDot = new double[slots];
-        for (int k = 0; k < w.length; k++) {
-            lambda[p.slot(p.output(k))] += w[k];
-        }
-        Sweeps.reverse(p, z, lambda, lambda, 0, n); // the first-order multipliers: back-substitution
-        reverse(p, z, zdot, lambda, lambdaDot, 0, n);
-        double[] hv = new double[d];
-        for (int k = 0; k < d; k++) {
-            hv[k] = lambdaDot[p.inputSlot(k)];
-        }
+        double[] hv = new double[p.inputCount()];
+        product(x, v, w, workspace(), hv);
         return hv;
+    }
+
+    /**
+     * The arrays one product works in, four of the slot count: reuse one per thread to make products
+     * allocate nothing ({@link #hessianTimes(double[], double[], Workspace, double[])}).
+     */
+    public static final class Workspace {
+        final double[] z;
+        final double[] zdot;
+        final double[] lambda;
+        final double[] lambdaDot;
+        /** Whether lambda and lambdaDot are all zero: each product clears the entries as it reads them. */
+        boolean clean = true;
+
+        private Workspace(int slots) {
+            z = new double[slots];
+            zdot = new double[slots];
+            lambda = new double[slots];
+            lambdaDot = new double[slots];
+        }
+    }
+
+    /** A workspace for this program's products. */
+    public Workspace workspace() {
+        return new Workspace(program.slotCount());
+    }
+
+    /**
+     * {@code out = H(x) v} for the objective, in {@code workspace}: nothing allocated. A workspace
+     * serves one thread at a time.
+     *
+     * @param x Not modified.
+     * @param v Not modified.
+     * @param out Modified: one entry per input.
+     */
+    public void hessianTimes(double[] x, double[] v, Workspace workspace, double[] out) {
+        product(x, v, null, workspace, out);
+    }
+
+    /** The product with output weights w (null: the objective alone). */
+    private void product(double[] x, double[] v, double[] w, Workspace ws, double[] out) {
+        Program p = program;
+        int d = p.inputCount();
+        if (x.length != d || v.length != d || out.length != d) {
+            throw new IllegalArgumentException("expected " + d + " inputs, directions and results, got " + x.length
+                    + ", " + v.length + " and " + out.length);
+        }
+        int n = p.size();
+        double[] z = ws.z;
+        double[] zdot = ws.zdot;
+        double[] lambda = ws.lambda;
+        double[] lambdaDot = ws.lambdaDot;
+        Sweeps.forward(p, x, z);
+        Sweeps.tangent(p, z, v, zdot);
+        if (!ws.clean) { // a product that stopped half-way left entries behind
+            java.util.Arrays.fill(lambda, 0);
+            java.util.Arrays.fill(lambdaDot, 0);
+        }
+        ws.clean = false;
+        if (w == null) {
+            lambda[p.slot(p.objective())] = 1;
+        } else {
+            for (int k = 0; k < w.length; k++) {
+                lambda[p.slot(p.output(k))] += w[k];
+            }
+        }
+        sweep(p, z, zdot, lambda, lambdaDot, 0, n, true); // back-substitution and second-order adjoints, one pass
+        for (int k = 0; k < d; k++) {
+            int slot = p.inputSlot(k);
+            out[k] = lambdaDot[slot];
+            lambda[slot] = 0;
+            lambdaDot[slot] = 0;
+        }
+        ws.clean = true; // the sweep cleared every other entry it read
     }
 
     /**
@@ -106,41 +160,127 @@ public final class SecondOrder {
      */
     public static void reverse(Program p, double[] z, double[] zdot, double[] lambda, double[] lambdaDot, int from,
             int to) {
+        sweep(p, z, zdot, lambda, lambdaDot, from, to, false);
+    }
+
+    private static final Primitive[] PRIMITIVES = Primitive.values();
+
+    /**
+     * The second-order reverse sweep on the flat arrays; with {@code pushLambda} it also does the
+     * first-order back-substitution {@code lambda_j += lambda_i d_k f_i} in the same pass (node i's
+     * multiplier is final when the sweep reaches it), sharing the first partials. The common
+     * primitives call their own partials on a constant receiver, which the JIT inlines.
+     */
+    private static void sweep(Program p, double[] z, double[] zdot, double[] lambda, double[] lambdaDot, int from,
+            int to, boolean pushLambda) {
+        final byte[] op = p.op;
+        final int[] slot = p.slot;
+        final int[] argStart = p.argStart;
+        final int[] args = p.args;
+        final int[] paramStart = p.paramStart;
+        final double[] params = p.params;
         for (int i = to - 1; i >= from; i--) {
-            if (p.isVector(i)) {
+            int o = op[i];
+            if (o >= VectorPrimitive.BASE) {
+                if (pushLambda) {
+                    VectorKernels.reverse(p, i, z, lambda, lambda);
+                }
                 vectorTerm(p, i, z, zdot, lambda, lambdaDot);
                 VectorKernels.reverse(p, i, z, lambdaDot, lambdaDot);
+                if (pushLambda && op[i] != VectorPrimitive.BASE + VectorPrimitive.INPUT.ordinal()) {
+                    int s = p.slot(i);
+                    java.util.Arrays.fill(lambda, s, s + p.width(i), 0); // left clean for the next product
+                    java.util.Arrays.fill(lambdaDot, s, s + p.width(i), 0);
+                }
                 continue;
             }
-            int si = p.slot(i);
-            double li = lambda[si];
-            double ldi = lambdaDot[si];
+            int s = slot == null ? i : slot[i];
+            double li = lambda[s];
+            double ldi = lambdaDot[s];
             if (li == 0 && ldi == 0) {
                 continue;
             }
-            Primitive f = p.primitive(i);
-            int[] a = p.arguments(i);
-            double[] c = p.parameters(i);
-            switch (f) {
-                case INPUT, CONSTANT -> { }
-                case WEIGHTED_SUM -> {
-                    for (int k = 0; k < a.length; k++) {
-                        lambdaDot[p.slot(a[k])] += ldi * c[k + 1];
+            if (pushLambda && o != Primitive.INPUT.ordinal()) {
+                lambda[s] = 0; // read once: cleared now, so that the next product needs no fill
+                lambdaDot[s] = 0;
+            }
+            int k = argStart[i];
+            int c = paramStart[i];
+            Primitive f = PRIMITIVES[o];
+            if (f == Primitive.INPUT || f == Primitive.CONSTANT) {
+                continue;
+            }
+            if (f == Primitive.WEIGHTED_SUM) {
+                for (int end = argStart[i + 1]; k < end; k++) {
+                    double w = params[++c];
+                    lambdaDot[args[k]] += ldi * w;
+                    if (pushLambda) {
+                        lambda[args[k]] += li * w;
                     }
                 }
+                continue;
+            }
+            // Every node may read two arguments and a parameter: the arrays are padded for it.
+            int a = args[k];
+            int b = args[k + 1];
+            double q = params[c];
+            switch (f) {
+                case IDENTITY -> unary(Primitive.IDENTITY, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case NEG -> unary(Primitive.NEG, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case POWC -> unary(Primitive.POWC, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case EXP -> unary(Primitive.EXP, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case LOG -> unary(Primitive.LOG, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case SIN -> unary(Primitive.SIN, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case COS -> unary(Primitive.COS, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case TANH -> unary(Primitive.TANH, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case SIGMOID -> unary(Primitive.SIGMOID, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case ABS -> unary(Primitive.ABS, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case ADD -> binary(Primitive.ADD, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case SUB -> binary(Primitive.SUB, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case MUL -> binary(Primitive.MUL, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case DIV -> binary(Primitive.DIV, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case MAX -> binary(Primitive.MAX, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case MIN -> binary(Primitive.MIN, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
                 default -> {
-                    double q = c.length > 0 ? c[0] : 0;
-                    int sa = p.slot(a[0]);
-                    int sb = a.length > 1 ? p.slot(a[1]) : sa;
-                    double za = z[sa];
-                    double zb = a.length > 1 ? z[sb] : 0;
-                    lambdaDot[sa] += times(ldi, f.partialA(za, zb, q, z[si]));
-                    if (a.length > 1) {
-                        lambdaDot[sb] += times(ldi, f.partialB(za, zb, q, z[si]));
+                    if (f.arity() == 1) {
+                        unary(f, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                    } else {
+                        binary(f, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
                     }
-                    scalarTerm(f, a.length, sa, sb, si, q, z, zdot, li, lambdaDot);
                 }
             }
+        }
+    }
+
+    /** One unary node at slot s with argument slot a: the first- and second-order pushes. */
+    private static void unary(Primitive f, int a, double q, int s, double[] z, double[] zdot, double li, double ldi,
+            double[] lambda, double[] lambdaDot, boolean pushLambda) {
+        double za = z[a];
+        double zi = z[s];
+        double da = f.partialA(za, 0, q, zi);
+        double ta = zdot[a];
+        lambdaDot[a] += times(ldi, da) + times(li, times(ta, f.partialAA(za, 0, q, zi)));
+        if (pushLambda) {
+            lambda[a] += times(li, da);
+        }
+    }
+
+    /** One binary node at slot s with argument slots a and b: the first- and second-order pushes. */
+    private static void binary(Primitive f, int a, int b, double q, int s, double[] z, double[] zdot, double li,
+            double ldi, double[] lambda, double[] lambdaDot, boolean pushLambda) {
+        double za = z[a];
+        double zb = z[b];
+        double zi = z[s];
+        double da = f.partialA(za, zb, q, zi);
+        double db = f.partialB(za, zb, q, zi);
+        double ta = zdot[a];
+        double tb = zdot[b];
+        double ab = f.partialAB(za, zb, q, zi);
+        lambdaDot[a] += times(ldi, da) + times(li, times(ta, f.partialAA(za, zb, q, zi)) + times(tb, ab));
+        lambdaDot[b] += times(ldi, db) + times(li, times(ta, ab) + times(tb, f.partialBB(za, zb, q, zi)));
+        if (pushLambda) {
+            lambda[a] += times(li, da);
+            lambda[b] += times(li, db);
         }
     }
 

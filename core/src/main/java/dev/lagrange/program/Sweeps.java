@@ -345,16 +345,48 @@ public final class Sweeps {
             } else {
                 int a = args[k];
                 int b = args[k + 1];
-                PRIMITIVES[o].partials(z[a], z[b], params[c], z[s], d);
+                double za = z[a];
+                double zb = z[b];
+                double q = params[c];
+                double zi = z[s];
                 double ta = dz[a];
-                t = ta == 0 ? 0 : d[0] * ta;
-                if (ARITY[o] == 2) {
-                    double tb = dz[b];
-                    t += tb == 0 ? 0 : d[1] * tb;
-                }
+                double tb = dz[b];
+                // The common primitives on a constant receiver, inlined; the rest through partials().
+                t = switch (o) {
+                    case IDENTITY -> tangent(ta, Primitive.IDENTITY.partialA(za, zb, q, zi));
+                    case NEG -> tangent(ta, Primitive.NEG.partialA(za, zb, q, zi));
+                    case POWC -> tangent(ta, Primitive.POWC.partialA(za, zb, q, zi));
+                    case EXP -> tangent(ta, Primitive.EXP.partialA(za, zb, q, zi));
+                    case LOG -> tangent(ta, Primitive.LOG.partialA(za, zb, q, zi));
+                    case SIN -> tangent(ta, Primitive.SIN.partialA(za, zb, q, zi));
+                    case COS -> tangent(ta, Primitive.COS.partialA(za, zb, q, zi));
+                    case TANH -> tangent(ta, Primitive.TANH.partialA(za, zb, q, zi));
+                    case SIGMOID -> tangent(ta, Primitive.SIGMOID.partialA(za, zb, q, zi));
+                    case ABS -> tangent(ta, Primitive.ABS.partialA(za, zb, q, zi));
+                    case ADD -> tangent(ta, Primitive.ADD.partialA(za, zb, q, zi))
+                            + tangent(tb, Primitive.ADD.partialB(za, zb, q, zi));
+                    case SUB -> tangent(ta, Primitive.SUB.partialA(za, zb, q, zi))
+                            + tangent(tb, Primitive.SUB.partialB(za, zb, q, zi));
+                    case MUL -> tangent(ta, Primitive.MUL.partialA(za, zb, q, zi))
+                            + tangent(tb, Primitive.MUL.partialB(za, zb, q, zi));
+                    case MAX -> tangent(ta, Primitive.MAX.partialA(za, zb, q, zi))
+                            + tangent(tb, Primitive.MAX.partialB(za, zb, q, zi));
+                    case MIN -> tangent(ta, Primitive.MIN.partialA(za, zb, q, zi))
+                            + tangent(tb, Primitive.MIN.partialB(za, zb, q, zi));
+                    default -> {
+                        PRIMITIVES[o].partials(za, zb, q, zi, d);
+                        double u = tangent(ta, d[0]);
+                        yield ARITY[o] == 2 ? u + tangent(tb, d[1]) : u;
+                    }
+                };
             }
             dz[s] = t;
         }
+    }
+
+    /** {@code t * d}, 0 when the tangent t is 0 even where d is not finite. */
+    private static double tangent(double t, double d) {
+        return t == 0 ? 0 : d * t;
     }
 
     /** The tangent sweep over the whole program. */

@@ -325,6 +325,35 @@ class SecondOrderTest {
         }
     }
 
+    /**
+     * A workspace reused across products (which clear their multipliers as they read them, instead
+     * of filling the arrays) gives the same products as fresh arrays, bit for bit.
+     */
+    @Test
+    void aReusedWorkspaceGivesTheSameProducts() {
+        for (Program p : new Program[] {allVectorPrimitives(), LagParser.parse(TWO_OUTPUTS, "two.lag")}) {
+            SecondOrder second = SecondOrder.of(p);
+            SecondOrder.Workspace ws = second.workspace();
+            Random random = new Random(17);
+            double[] x = p.inputDefaults();
+            for (int trial = 0; trial < 4; trial++) {
+                double[] v = new double[x.length];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = random.nextGaussian();
+                }
+                double[] reused = new double[x.length];
+                second.hessianTimes(x, v, ws, reused);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(second.hessianTimes(x, v), reused, 0, "trial " + trial);
+                for (double e : ws.lambda) {
+                    assertEquals(0, e, 0, "left clean");
+                }
+                for (double e : ws.lambdaDot) {
+                    assertEquals(0, e, 0, "left clean");
+                }
+            }
+        }
+    }
+
     /** Kinks are found entry by entry in maps and zips, and only where they are. */
     @Test
     void kinksAreNamedEntryByEntry() {
