@@ -85,7 +85,13 @@ public final class SecondOrder {
         /** Whether lambda and lambdaDot are all zero: each product clears the entries as it reads them. */
         boolean clean = true;
 
+        /** The tangent sweep's first partials of each scalar node, reused by the reverse pass. */
+        final double[] da;
+        final double[] db;
+
         private Workspace(int slots) {
+            da = new double[slots];
+            db = new double[slots];
             z = new double[slots];
             zdot = new double[slots];
             lambda = new double[slots];
@@ -124,7 +130,7 @@ public final class SecondOrder {
         double[] lambda = ws.lambda;
         double[] lambdaDot = ws.lambdaDot;
         Sweeps.forward(p, x, z);
-        Sweeps.tangent(p, z, v, zdot);
+        tangent(p, z, v, zdot, ws.da, ws.db);
         if (!ws.clean) { // a product that stopped half-way left entries behind
             java.util.Arrays.fill(lambda, 0);
             java.util.Arrays.fill(lambdaDot, 0);
@@ -137,7 +143,7 @@ public final class SecondOrder {
                 lambda[p.slot(p.output(k))] += w[k];
             }
         }
-        sweep(p, z, zdot, lambda, lambdaDot, 0, n, true); // back-substitution and second-order adjoints, one pass
+        sweep(p, z, zdot, lambda, lambdaDot, 0, n, ws.da, ws.db); // back-substitution and second-order adjoints
         for (int k = 0; k < d; k++) {
             int slot = p.inputSlot(k);
             out[k] = lambdaDot[slot];
@@ -160,7 +166,7 @@ public final class SecondOrder {
      */
     public static void reverse(Program p, double[] z, double[] zdot, double[] lambda, double[] lambdaDot, int from,
             int to) {
-        sweep(p, z, zdot, lambda, lambdaDot, from, to, false);
+        sweep(p, z, zdot, lambda, lambdaDot, from, to, null, null);
     }
 
     private static final Primitive[] PRIMITIVES = Primitive.values();
@@ -172,7 +178,8 @@ public final class SecondOrder {
      * primitives call their own partials on a constant receiver, which the JIT inlines.
      */
     private static void sweep(Program p, double[] z, double[] zdot, double[] lambda, double[] lambdaDot, int from,
-            int to, boolean pushLambda) {
+            int to, double[] da, double[] db) {
+        boolean pushLambda = da != null;
         final byte[] op = p.op;
         final int[] slot = p.slot;
         final int[] argStart = p.argStart;
@@ -224,31 +231,150 @@ public final class SecondOrder {
             int a = args[k];
             int b = args[k + 1];
             double q = params[c];
+            if (pushLambda) { // the first partials recorded by the tangent sweep
+                double pa = da[s];
+                if (f.arity() == 1) {
+                    lambda[a] += times(li, pa);
+                    lambdaDot[a] += times(ldi, pa) + times(li, times(zdot[a], secondAA(f, z[a], 0, q, z[s])));
+                } else {
+                    double pb = db[s];
+                    lambda[a] += times(li, pa);
+                    lambda[b] += times(li, pb);
+                    binarySecond(f, a, b, q, s, z, zdot, li, ldi, pa, pb, lambdaDot);
+                }
+                continue;
+            }
             switch (f) {
-                case IDENTITY -> unary(Primitive.IDENTITY, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case NEG -> unary(Primitive.NEG, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case POWC -> unary(Primitive.POWC, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case EXP -> unary(Primitive.EXP, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case LOG -> unary(Primitive.LOG, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case SIN -> unary(Primitive.SIN, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case COS -> unary(Primitive.COS, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case TANH -> unary(Primitive.TANH, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case SIGMOID -> unary(Primitive.SIGMOID, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case ABS -> unary(Primitive.ABS, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case ADD -> binary(Primitive.ADD, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case SUB -> binary(Primitive.SUB, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case MUL -> binary(Primitive.MUL, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case DIV -> binary(Primitive.DIV, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case MAX -> binary(Primitive.MAX, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
-                case MIN -> binary(Primitive.MIN, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                case IDENTITY -> unary(Primitive.IDENTITY, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
+                case NEG -> unary(Primitive.NEG, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
+                case POWC -> unary(Primitive.POWC, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
+                case EXP -> unary(Primitive.EXP, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
+                case LOG -> unary(Primitive.LOG, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
+                case SIN -> unary(Primitive.SIN, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
+                case COS -> unary(Primitive.COS, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
+                case TANH -> unary(Primitive.TANH, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
+                case SIGMOID -> unary(Primitive.SIGMOID, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
+                case ABS -> unary(Primitive.ABS, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
                 default -> {
                     if (f.arity() == 1) {
-                        unary(f, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                        unary(f, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
                     } else {
-                        binary(f, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, pushLambda);
+                        binary(f, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
                     }
                 }
             }
+        }
+    }
+
+    /** d2f/da2 with the common primitives on a constant receiver (inlined by the JIT). */
+    private static double secondAA(Primitive f, double za, double zb, double q, double zi) {
+        return switch (f) {
+            case IDENTITY, NEG, ABS, RELU -> 0;
+            case POWC -> Primitive.POWC.partialAA(za, zb, q, zi);
+            case EXP -> Primitive.EXP.partialAA(za, zb, q, zi);
+            case LOG -> Primitive.LOG.partialAA(za, zb, q, zi);
+            case SIN -> Primitive.SIN.partialAA(za, zb, q, zi);
+            case COS -> Primitive.COS.partialAA(za, zb, q, zi);
+            case TANH -> Primitive.TANH.partialAA(za, zb, q, zi);
+            case SIGMOID -> Primitive.SIGMOID.partialAA(za, zb, q, zi);
+            default -> f.partialAA(za, zb, q, zi);
+        };
+    }
+
+    /** A binary node's second-order push with its first partials pa, pb given. */
+    private static void binarySecond(Primitive f, int a, int b, double q, int s, double[] z, double[] zdot, double li,
+            double ldi, double pa, double pb, double[] lambdaDot) {
+        double ta = zdot[a];
+        double tb = zdot[b];
+        switch (f) {
+            case ADD, SUB, IMPLICIT, MAX, MIN -> { // second partials 0
+                lambdaDot[a] += times(ldi, pa);
+                lambdaDot[b] += times(ldi, pb);
+            }
+            case MUL -> { // d2/da db = 1
+                lambdaDot[a] += times(ldi, pa) + times(li, tb);
+                lambdaDot[b] += times(ldi, pb) + times(li, ta);
+            }
+            default -> {
+                double za = z[a];
+                double zb = z[b];
+                double zi = z[s];
+                double ab = f.partialAB(za, zb, q, zi);
+                lambdaDot[a] += times(ldi, pa) + times(li, times(ta, f.partialAA(za, zb, q, zi)) + times(tb, ab));
+                lambdaDot[b] += times(ldi, pb) + times(li, times(ta, ab) + times(tb, f.partialBB(za, zb, q, zi)));
+            }
+        }
+    }
+
+    /**
+     * The tangent sweep {@link Sweeps#tangent}, recording each scalar node's first partials in da and
+     * db for the reverse pass, which then computes no first partial again (a sine's cosine once).
+     */
+    private static void tangent(Program p, double[] z, double[] v, double[] zdot, double[] da, double[] db) {
+        final byte[] op = p.op;
+        final int[] slot = p.slot;
+        final int[] argStart = p.argStart;
+        final int[] args = p.args;
+        final int[] paramStart = p.paramStart;
+        final double[] params = p.params;
+        final double[] d = new double[2];
+        for (int i = 0, n = p.size(); i < n; i++) {
+            int o = op[i];
+            if (o >= VectorPrimitive.BASE) {
+                Sweeps.tangent(p, z, v, zdot, i, i + 1);
+                continue;
+            }
+            Primitive f = PRIMITIVES[o];
+            if (f == Primitive.INPUT || f == Primitive.CONSTANT || f == Primitive.WEIGHTED_SUM) {
+                Sweeps.tangent(p, z, v, zdot, i, i + 1);
+                continue;
+            }
+            int s = slot == null ? i : slot[i];
+            int k = argStart[i];
+            int a = args[k];
+            int b = args[k + 1];
+            double za = z[a];
+            double zb = z[b];
+            double q = params[paramStart[i]];
+            double zi = z[s];
+            double pa;
+            double pb = 0;
+            switch (f) {
+                case IDENTITY -> pa = 1;
+                case NEG -> pa = -1;
+                case ADD -> {
+                    pa = 1;
+                    pb = 1;
+                }
+                case SUB -> {
+                    pa = 1;
+                    pb = -1;
+                }
+                case MUL -> {
+                    pa = zb;
+                    pb = za;
+                }
+                case POWC -> pa = Primitive.POWC.partialA(za, zb, q, zi);
+                case EXP -> pa = Primitive.EXP.partialA(za, zb, q, zi);
+                case SIN -> pa = Primitive.SIN.partialA(za, zb, q, zi);
+                case COS -> pa = Primitive.COS.partialA(za, zb, q, zi);
+                case TANH -> pa = Primitive.TANH.partialA(za, zb, q, zi);
+                case SIGMOID -> pa = Primitive.SIGMOID.partialA(za, zb, q, zi);
+                default -> {
+                    f.partials(za, zb, q, zi, d);
+                    pa = d[0];
+                    pb = f.arity() == 2 ? d[1] : 0;
+                }
+            }
+            da[s] = pa;
+            db[s] = pb;
+            double ta = zdot[a];
+            double t = ta == 0 ? 0 : pa * ta;
+            if (f.arity() == 2) {
+                double tb = zdot[b];
+                t += tb == 0 ? 0 : pb * tb;
+            }
+            zdot[s] = t;
         }
     }
 
