@@ -62,7 +62,7 @@ import java.util.Map;
  * <p>Three rooms: {@link ParseContext} holds one pass's state (tokens, position, symbol tables,
  * diagnostics) and the token helpers; {@link ExpressionParser} reads expressions, calls and the
  * vector forms; {@link StatementOrder} orders the width pass; this class reads statements, runs
- * the passes and is the public entry point. About 820 lines: the statements (input, output, init,
+ * the passes and is the public entry point. About 860 lines: the statements (input, output, init,
  * declare, for, solve blocks and definitions, each with its diagnostics) and the two passes.
  */
 public final class LagParser extends ExpressionParser {

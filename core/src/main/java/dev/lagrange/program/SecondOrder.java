@@ -180,6 +180,7 @@ public final class SecondOrder {
     private static void sweep(Program p, double[] z, double[] zdot, double[] lambda, double[] lambdaDot, int from,
             int to, double[] da, double[] db) {
         boolean pushLambda = da != null;
+        final double[] d = new double[2];
         final byte[] op = p.op;
         final int[] slot = p.slot;
         final int[] argStart = p.argStart;
@@ -233,36 +234,18 @@ public final class SecondOrder {
             double q = params[c];
             if (pushLambda) { // the first partials recorded by the tangent sweep
                 double pa = da[s];
-                if (f.arity() == 1) {
-                    lambda[a] += times(li, pa);
-                    lambdaDot[a] += times(ldi, pa) + times(li, times(zdot[a], secondAA(f, z[a], 0, q, z[s])));
-                } else {
-                    double pb = db[s];
-                    lambda[a] += times(li, pa);
+                double pb = db[s];
+                lambda[a] += times(li, pa);
+                if (f.arity() == 2) {
                     lambda[b] += times(li, pb);
-                    binarySecond(f, a, b, q, s, z, zdot, li, ldi, pa, pb, lambdaDot);
                 }
+                push(f, a, b, q, s, z, zdot, li, ldi, pa, pb, lambdaDot);
                 continue;
             }
-            switch (f) {
-                case IDENTITY -> unary(Primitive.IDENTITY, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
-                case NEG -> unary(Primitive.NEG, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
-                case POWC -> unary(Primitive.POWC, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
-                case EXP -> unary(Primitive.EXP, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
-                case LOG -> unary(Primitive.LOG, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
-                case SIN -> unary(Primitive.SIN, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
-                case COS -> unary(Primitive.COS, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
-                case TANH -> unary(Primitive.TANH, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
-                case SIGMOID -> unary(Primitive.SIGMOID, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
-                case ABS -> unary(Primitive.ABS, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
-                default -> {
-                    if (f.arity() == 1) {
-                        unary(f, a, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
-                    } else {
-                        binary(f, a, b, q, s, z, zdot, li, ldi, lambda, lambdaDot, false);
-                    }
-                }
-            }
+            // lambda given (a cyclic block's caller solved it): the first-order push of lambdadot, then
+            // the node's second-order term
+            f.partials(z[a], z[b], q, z[s], d);
+            push(f, a, b, q, s, z, zdot, li, ldi, d[0], d[1], lambdaDot);
         }
     }
 
@@ -281,10 +264,18 @@ public final class SecondOrder {
         };
     }
 
-    /** A binary node's second-order push with its first partials pa, pb given. */
-    private static void binarySecond(Primitive f, int a, int b, double q, int s, double[] z, double[] zdot, double li,
+    /**
+     * A scalar node's push of lambdadot with its first partials pa (and pb) given: {@code lambdadot_a
+     * += lambdadot_i pa + lambda_i (d^2 f)[zdot]_a}, one expression per argument, so that both sweeps
+     * round alike; the linear primitives and the product skip their zero second partials.
+     */
+    private static void push(Primitive f, int a, int b, double q, int s, double[] z, double[] zdot, double li,
             double ldi, double pa, double pb, double[] lambdaDot) {
         double ta = zdot[a];
+        if (f.arity() == 1) {
+            lambdaDot[a] += times(ldi, pa) + times(li, times(ta, secondAA(f, z[a], 0, q, z[s])));
+            return;
+        }
         double tb = zdot[b];
         switch (f) {
             case ADD, SUB, IMPLICIT, MAX, MIN -> { // second partials 0
@@ -375,38 +366,6 @@ public final class SecondOrder {
                 t += tb == 0 ? 0 : pb * tb;
             }
             zdot[s] = t;
-        }
-    }
-
-    /** One unary node at slot s with argument slot a: the first- and second-order pushes. */
-    private static void unary(Primitive f, int a, double q, int s, double[] z, double[] zdot, double li, double ldi,
-            double[] lambda, double[] lambdaDot, boolean pushLambda) {
-        double za = z[a];
-        double zi = z[s];
-        double da = f.partialA(za, 0, q, zi);
-        double ta = zdot[a];
-        lambdaDot[a] += times(ldi, da) + times(li, times(ta, f.partialAA(za, 0, q, zi)));
-        if (pushLambda) {
-            lambda[a] += times(li, da);
-        }
-    }
-
-    /** One binary node at slot s with argument slots a and b: the first- and second-order pushes. */
-    private static void binary(Primitive f, int a, int b, double q, int s, double[] z, double[] zdot, double li,
-            double ldi, double[] lambda, double[] lambdaDot, boolean pushLambda) {
-        double za = z[a];
-        double zb = z[b];
-        double zi = z[s];
-        double da = f.partialA(za, zb, q, zi);
-        double db = f.partialB(za, zb, q, zi);
-        double ta = zdot[a];
-        double tb = zdot[b];
-        double ab = f.partialAB(za, zb, q, zi);
-        lambdaDot[a] += times(ldi, da) + times(li, times(ta, f.partialAA(za, zb, q, zi)) + times(tb, ab));
-        lambdaDot[b] += times(ldi, db) + times(li, times(ta, ab) + times(tb, f.partialBB(za, zb, q, zi)));
-        if (pushLambda) {
-            lambda[a] += times(li, da);
-            lambda[b] += times(li, db);
         }
     }
 

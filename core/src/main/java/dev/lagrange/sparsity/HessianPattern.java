@@ -43,6 +43,7 @@ public final class HessianPattern {
         int[][] depends = dependencies(program);
         boolean[] reaches = reachesObjective(program);
         PairSet pairs = new PairSet(d);
+        java.util.Map<Rule, Integer> cache = new java.util.HashMap<>();
         Condensation segments = program.blocks();
         for (int k = 0; k < segments.segmentCount(); k++) {
             int from = segments.segmentStart(k);
@@ -56,7 +57,7 @@ public final class HessianPattern {
             }
             for (int i = from; i < to; i++) {
                 if (reaches[i]) {
-                    interactions(program, i, depends, pairs);
+                    interactions(program, i, depends, pairs, cache);
                 }
             }
         }
@@ -203,8 +204,17 @@ public final class HessianPattern {
         return reaches;
     }
 
+    /** {@link Primitive#secondPartialPattern}, once per primitive and constant (it samples four points). */
+    private static int secondPartials(Primitive f, double q, java.util.Map<Rule, Integer> cache) {
+        return cache.computeIfAbsent(new Rule(f, q), k -> f.secondPartialPattern(q));
+    }
+
+    /** A primitive with its constant: what its second-partial structure depends on. */
+    private record Rule(Primitive f, double q) {
+    }
+
     /** The pairs node i makes interact, from its second-order structure. */
-    private static void interactions(Program p, int i, int[][] n, PairSet pairs) {
+    private static void interactions(Program p, int i, int[][] n, PairSet pairs, java.util.Map<Rule, Integer> cache) {
         int[] args = p.arguments(i);
         double[] c = p.parameters(i);
         if (!p.isVector(i)) {
@@ -212,7 +222,7 @@ public final class HessianPattern {
             if (f == Primitive.INPUT || f == Primitive.CONSTANT || f == Primitive.WEIGHTED_SUM) {
                 return;
             }
-            int bits = f.secondPartialPattern(c.length > 0 ? c[0] : 0);
+            int bits = secondPartials(f, c.length > 0 ? c[0] : 0, cache);
             int[] na = n[p.slot(args[0])];
             int[] nb = args.length > 1 ? n[p.slot(args[1])] : null;
             if ((bits & Primitive.AA) != 0) {
@@ -232,14 +242,14 @@ public final class HessianPattern {
             case INPUT, COPY, ADD, SUB, SCALE, AFFINE, SUM, ELEMENT, STACK, STEP -> { } // linear or piecewise constant
             case MAP -> {
                 Primitive f = VectorPrimitive.scalar(c, 0);
-                if ((f.secondPartialPattern(c[2]) & Primitive.AA) != 0) {
+                if ((secondPartials(f, c[2], cache) & Primitive.AA) != 0) {
                     for (int k = 0, w = (int) c[0]; k < w; k++) {
                         pairs.addProduct(n[a + k], n[a + k]);
                     }
                 }
             }
             case ZIP -> {
-                int bits = VectorPrimitive.scalar(c, 0).secondPartialPattern(0);
+                int bits = secondPartials(VectorPrimitive.scalar(c, 0), 0, cache);
                 for (int k = 0, w = (int) c[0]; k < w; k++) {
                     if ((bits & Primitive.AA) != 0) {
                         pairs.addProduct(n[a + k], n[a + k]);
