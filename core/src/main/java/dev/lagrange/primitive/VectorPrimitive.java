@@ -49,9 +49,9 @@ import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
  * Softmax, logsumexp and cross-entropy subtract the maximum before exponentiating, so they never
  * overflow. Conventions at kinks follow {@link Primitive}: {@code relu'(0) = 0}.
  *
- * <p>The file is long (some 1,300 lines) on purpose: each vector primitive is declared once, its
- * value, VJP, row VJP, JVP and forward-mode version side by side, so that one primitive reads in one
- * place; elementwise functions are not here (one {@link #MAP} takes them from {@link Primitive}).
+ * <p>The file is long (some 1,500 lines) on purpose: each vector primitive is declared once, its
+ * value, VJP, row VJP, JVP, second-order rule and forward-mode version side by side, so that one
+ * primitive reads in one place; elementwise functions are not here (one {@link #MAP} takes them from {@link Primitive}).
  *
  * <p>Reference: the VJP/JVP pairing of JAX ({@code jax/_src/interpreters/ad.py}); Griewank and
  * Walther, <i>Evaluating Derivatives</i>, 2nd ed., SIAM 2008, ch. 3.
