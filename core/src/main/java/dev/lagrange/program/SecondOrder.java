@@ -172,10 +172,11 @@ public final class SecondOrder {
     private static final Primitive[] PRIMITIVES = Primitive.values();
 
     /**
-     * The second-order reverse sweep on the flat arrays; with {@code pushLambda} it also does the
-     * first-order back-substitution {@code lambda_j += lambda_i d_k f_i} in the same pass (node i's
-     * multiplier is final when the sweep reaches it), sharing the first partials. The common
-     * primitives call their own partials on a constant receiver, which the JIT inlines.
+     * The second-order reverse sweep on the flat arrays. Given the tangent sweep's recorded first
+     * partials {@code da, db} (not null), it also does the first-order back-substitution
+     * {@code lambda_j += lambda_i d_k f_i} in the same pass (node i's multiplier is final when the
+     * sweep reaches it) and computes no first partial again; with null it takes lambda as given and
+     * computes the partials.
      */
     private static void sweep(Program p, double[] z, double[] zdot, double[] lambda, double[] lambdaDot, int from,
             int to, double[] da, double[] db) {
@@ -393,17 +394,11 @@ public final class SecondOrder {
         int[] a = p.arguments(i);
         double[] c = p.parameters(i);
         int sa = p.slot(a[0]);
-        scalarTerm(f, a.length, sa, a.length > 1 ? p.slot(a[1]) : sa, si, c.length > 0 ? c[0] : 0, z, zdot, li, out);
+        scalarTerm(f, a.length, sa, a.length > 1 ? p.slot(a[1]) : sa, z[si], c.length > 0 ? c[0] : 0, z, zdot, li, out);
     }
 
-    /** {@code out += li (d^2 f)[zdot]} at the arguments' slots sa (and sb) of a scalar node at slot si. */
-    private static void scalarTerm(Primitive f, int arity, int sa, int sb, int si, double q, double[] z, double[] zdot,
-            double li, double[] out) {
-        scalarTermAt(f, arity, sa, sb, z[si], q, z, zdot, li, out);
-    }
-
-    /** {@link #scalarTerm} with the node's value {@code zi} given. */
-    private static void scalarTermAt(Primitive f, int arity, int sa, int sb, double zi, double q, double[] z,
+    /** {@code out += li (d^2 f)[zdot]} at the arguments' slots sa (and sb) of a scalar node of value zi. */
+    private static void scalarTerm(Primitive f, int arity, int sa, int sb, double zi, double q, double[] z,
             double[] zdot, double li, double[] out) {
         if (li == 0) {
             return;
@@ -471,7 +466,7 @@ public final class SecondOrder {
             int sb = a.length > 1 ? p.slot(a[1]) : sa;
             // The partials may read the value f_i (exp'' = exp): recomputed, as Sweeps.localPartials does.
             f[0] = g.value(z[sa], a.length > 1 ? z[sb] : 0, q);
-            scalarTermAt(g, a.length, sa, sb, f[0], q, z, u, lambda[s], out);
+            scalarTerm(g, a.length, sa, sb, f[0], q, z, u, lambda[s], out);
         }
         return out;
     }
